@@ -1,0 +1,128 @@
+# gateguard: one Makefile for the binary, the tests and the benchmarks.
+# Objects go under build/ (git-ignored): build/rel for the binary, build/asan
+# for the test build with AddressSanitizer and UndefinedBehaviorSanitizer.
+
+GATEWAY_API_VERSION := v1.6.3
+VERSION := 0.1.0
+
+CC ?= cc
+PKG_CORE := jansson yaml-0.1 libpcre2-8
+PKG_APP := $(PKG_CORE) libmicrohttpd openssl libcurl
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -I. -Ibuild/gen $(WARN) -g -fno-omit-frame-pointer \
+	-DGG_VERSION='"$(VERSION)"' -DGG_GATEWAY_API_VERSION='"$(GATEWAY_API_VERSION)"'
+
+REL_CFLAGS := $(BASE_CFLAGS) -O2
+ASAN_CFLAGS := $(BASE_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
+ASAN_LDFLAGS := -fsanitize=address,undefined
+
+CORE_SRC := $(sort $(wildcard validation/*.c))
+APP_SRC := $(sort $(wildcard webhook/*.c kube/*.c proxy/*.c certs/*.c))
+CMD_SRC := $(sort $(wildcard cmd/*.c))
+TEST_SRC := $(sort $(wildcard tests/unit/*/*_test.c tests/unit/*_test.c))
+GEN_SRC := build/gen/crds_blob.c
+
+CRD_DIR := build/crds/$(GATEWAY_API_VERSION)
+CRD_KINDS := gatewayclasses gateways httproutes grpcroutes referencegrants listenersets
+CRD_FILES := $(foreach k,$(CRD_KINDS),$(CRD_DIR)/gateway.networking.k8s.io_$(k).yaml)
+
+obj = $(patsubst %.c,build/$(1)/%.o,$(2))
+
+.PHONY: all deps build run test test-unit test-cases test-integration bench-validate \
+	bench-store bench-webhook format format-check clean crds help
+
+all: build
+
+help:
+	@echo "make run          build, then check the examples (and later, serve them)"
+	@echo "make test         install what is missing, build with sanitizers, run every test"
+	@echo "make build        build build/rel/gateguard"
+	@echo "make bench-*      benchmarks: bench-validate, bench-store, bench-webhook"
+	@echo "make format       clang-format every C file"
+
+deps:
+	@./tools/deps.sh
+
+build: deps build/rel/gateguard
+
+# --- upstream CRDs, compiled in ---------------------------------------------
+$(CRD_DIR)/.stamp:
+	./tools/fetch-crds.sh $(GATEWAY_API_VERSION) $(CRD_DIR)
+	touch $@
+
+crds: $(CRD_DIR)/.stamp
+
+build/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -o $@ $<
+
+build/gen/crds_blob.c: $(CRD_DIR)/.stamp build/tools/embed
+	@mkdir -p $(dir $@)
+	build/tools/embed gg_crds_yaml $(CRD_FILES) > $@.tmp && mv $@.tmp $@
+
+# --- objects ------------------------------------------------------------------
+# The core is compiled with only its own libraries' flags, so an include of a
+# transport header there fails to build.
+CORE_CFLAGS_PKG = $(shell pkg-config --cflags $(PKG_CORE))
+APP_CFLAGS_PKG = $(shell pkg-config --cflags $(PKG_APP))
+LIBS = $(shell pkg-config --libs $(PKG_APP)) -lpthread -lm
+
+build/rel/validation/%.o: validation/%.c | build/gen/crds_blob.c
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) $(CORE_CFLAGS_PKG) -MMD -MP -c -o $@ $<
+build/asan/validation/%.o: validation/%.c | build/gen/crds_blob.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) $(CORE_CFLAGS_PKG) -MMD -MP -c -o $@ $<
+build/rel/build/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) -c -o $@ $<
+build/asan/build/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) -c -o $@ $<
+build/rel/%.o: %.c | build/gen/crds_blob.c
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) $(APP_CFLAGS_PKG) -MMD -MP -c -o $@ $<
+build/asan/%.o: %.c | build/gen/crds_blob.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) $(APP_CFLAGS_PKG) -MMD -MP -c -o $@ $<
+
+build/rel/libggcore.a: $(call obj,rel,$(CORE_SRC) $(GEN_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+build/asan/libggcore.a: $(call obj,asan,$(CORE_SRC) $(GEN_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
+build/rel/gateguard: $(call obj,rel,$(APP_SRC) $(CMD_SRC)) build/rel/libggcore.a
+	$(CC) -o $@ $^ $(LIBS)
+build/asan/gateguard: $(call obj,asan,$(APP_SRC) $(CMD_SRC)) build/asan/libggcore.a
+	$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
+build/asan/unit_tests: $(call obj,asan,$(TEST_SRC) $(APP_SRC) $(filter-out cmd/main.c,$(CMD_SRC))) build/asan/libggcore.a
+	$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS) -lcriterion
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+# --- the two commands the README starts with -----------------------------------
+run: build
+	@./tools/run.sh
+
+test: deps build/asan/gateguard build/asan/unit_tests build/rel/gateguard
+	@./tests/run.sh
+
+# --- benchmarks ---------------------------------------------------------------
+bench-validate: build
+	@./bench/validate.sh
+
+bench-store: build
+	@./bench/store.sh
+
+bench-webhook: build
+	@GG_DEPS_BENCH=1 ./tools/deps.sh
+	@./bench/webhook.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build

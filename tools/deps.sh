@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian packages gateguard builds and tests against, only those
+# that are missing. Safe to run again; does nothing when all are present.
+set -euo pipefail
+
+pkgs=(build-essential pkg-config libmicrohttpd-dev libssl-dev libjansson-dev
+      libyaml-dev libpcre2-dev libcriterion-dev libcurl4-openssl-dev
+      curl openssl ca-certificates)
+if [ "${GG_DEPS_BENCH:-0}" = 1 ]; then
+    pkgs+=(wrk nginx-light)
+fi
+if ! command -v go >/dev/null 2>&1 && [ ! -x /usr/local/go/bin/go ]; then
+    pkgs+=(golang-go)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
