@@ -207,6 +207,19 @@ void gg_err_render(const struct gg_err *err, struct gg_buf *out)
     }
 }
 
+void gg_err_render_line(const struct gg_err *e, struct gg_buf *out)
+{
+    if (e->file)
+        gg_buf_addf(out, "%s:%d: ", e->file, e->line);
+    if (e->sev == GG_SEV_WARNING)
+        gg_buf_adds(out, "warning: ");
+    gg_buf_addf(out, "%s ", e->kind ? e->kind : "?");
+    if (e->ns)
+        gg_buf_addf(out, "%s/", e->ns);
+    gg_buf_addf(out, "%s: ", e->name ? e->name : "?");
+    gg_err_render(e, out);
+}
+
 size_t gg_errs_count(const struct gg_errs *e, enum gg_severity sev)
 {
     size_t n = 0;

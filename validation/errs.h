@@ -101,6 +101,10 @@ char *gg_errs_render_str(const char *s);
 /* "<field>: <phrase>[: <value>][: <detail>]", as field.Error.Error() prints. */
 void gg_err_render(const struct gg_err *err, struct gg_buf *out);
 
+/* One line for people and logs:
+ * "FILE:LINE: [warning: ]KIND NAMESPACE/NAME: <gg_err_render>". */
+void gg_err_render_line(const struct gg_err *err, struct gg_buf *out);
+
 size_t gg_errs_count(const struct gg_errs *e, enum gg_severity sev);
 
 /* Moves every entry of <from> to the end of <to>; <from> is left empty. */
