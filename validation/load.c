@@ -296,9 +296,29 @@ static json_t *scalar_value(const yaml_event_t *ev)
     return resolve_plain(s, len);
 }
 
+static int merge_into(struct builder *b, json_t *obj, json_t *src, const yaml_mark_t *m)
+{
+    json_t *srcs = json_is_array(src) ? src : NULL;
+    size_t n = srcs ? json_array_size(srcs) : 1;
+    for (size_t i = 0; i < n; i++) {
+        json_t *one = srcs ? json_array_get(srcs, i) : src;
+        if (!json_is_object(one))
+            return fail(b, m, "merge key \"<<\" needs a mapping or a list of mappings");
+        const char *k;
+        json_t *c;
+        json_object_foreach(one, k, c)
+        {
+            if (!json_object_get(obj, k))
+                json_object_set(obj, k, c);
+        }
+    }
+    return 0;
+}
+
 static int build_mapping(struct builder *b, yaml_event_t *start, int depth, json_t **out)
 {
     json_t *obj = json_object();
+    json_t *merges = NULL;
     gg_linemap_set(b->lines, obj, (int)start->start_mark.line + 1);
     for (;;) {
         yaml_event_t kev;
@@ -347,26 +367,10 @@ static int build_mapping(struct builder *b, yaml_event_t *start, int depth, json
             goto bad;
         }
         if (is_merge) {
-            /* "<<: *base" copies the keys this mapping does not set */
-            json_t *srcs = json_is_array(val) ? val : NULL;
-            size_t n = srcs ? json_array_size(srcs) : 1;
-            for (size_t i = 0; i < n; i++) {
-                json_t *src = srcs ? json_array_get(srcs, i) : val;
-                if (!json_is_object(src)) {
-                    json_decref(val);
-                    free(key);
-                    fail(b, &kmark, "merge key \"<<\" needs a mapping");
-                    goto bad;
-                }
-                const char *k;
-                json_t *c;
-                json_object_foreach(src, k, c)
-                {
-                    if (!json_object_get(obj, k))
-                        json_object_set(obj, k, c);
-                }
-            }
-            json_decref(val);
+            /* "<<: *base": merged after the mapping's own keys, which win */
+            if (!merges)
+                merges = json_array();
+            json_array_append_new(merges, val);
             free(key);
             continue;
         }
@@ -379,9 +383,14 @@ static int build_mapping(struct builder *b, yaml_event_t *start, int depth, json
         json_object_set_new_nocheck(obj, key, val);
         free(key);
     }
+    for (size_t i = 0; i < json_array_size(merges); i++)
+        if (merge_into(b, obj, json_array_get(merges, i), &start->start_mark) < 0)
+            goto bad;
+    json_decref(merges);
     *out = obj;
     return 0;
 bad:
+    json_decref(merges);
     json_decref(obj);
     return -1;
 }
@@ -487,12 +496,12 @@ static int add_document(struct gg_docs *d, struct builder *b, json_t *root, cons
         return 0;
     }
     if (!json_is_object(root)) {
+        const char *what = json_is_array(root)     ? "sequence"
+                           : json_is_string(root)  ? "string"
+                           : json_is_number(root)  ? "number"
+                                                   : "scalar";
         json_decref(root);
-        return fail(b, m, "document is a %s, not an object",
-                    json_is_array(root)      ? "sequence"
-                    : json_is_string(root)   ? "string"
-                    : json_is_integer(root)  ? "number"
-                                             : "scalar");
+        return fail(b, m, "document is a %s, not an object", what);
     }
     if (!is_list_kind(root)) {
         push_doc(d, root, b->file, (int)m->line + 1);
