@@ -103,6 +103,9 @@ build/asan/unit_tests: $(call obj,asan,$(TEST_SRC) $(APP_SRC) $(filter-out cmd/m
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 
+build/rel/bench_validate: build/rel/bench/validate.o build/rel/libggcore.a
+	$(CC) -o $@ $^ $(LIBS)
+
 # --- the two commands the README starts with -----------------------------------
 run: build
 	@./tools/run.sh

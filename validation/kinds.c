@@ -18,12 +18,12 @@ extern const size_t gg_crds_yaml_len;
 #define GROUP "gateway.networking.k8s.io"
 
 static struct gg_kind kinds[] = {
-    {GROUP, "GatewayClass", "gatewayclasses", false, NULL},
-    {GROUP, "Gateway", "gateways", true, gg_lint_gateway},
-    {GROUP, "HTTPRoute", "httproutes", true, gg_lint_httproute},
-    {GROUP, "GRPCRoute", "grpcroutes", true, gg_lint_grpcroute},
-    {GROUP, "ReferenceGrant", "referencegrants", true, NULL},
-    {GROUP, "ListenerSet", "listenersets", true, gg_lint_listenerset},
+    {.group = GROUP, .kind = "GatewayClass", .plural = "gatewayclasses", .namespaced = false, .extra = NULL},
+    {.group = GROUP, .kind = "Gateway", .plural = "gateways", .namespaced = true, .extra = gg_lint_gateway},
+    {.group = GROUP, .kind = "HTTPRoute", .plural = "httproutes", .namespaced = true, .extra = gg_lint_httproute},
+    {.group = GROUP, .kind = "GRPCRoute", .plural = "grpcroutes", .namespaced = true, .extra = gg_lint_grpcroute},
+    {.group = GROUP, .kind = "ReferenceGrant", .plural = "referencegrants", .namespaced = true, .extra = NULL},
+    {.group = GROUP, .kind = "ListenerSet", .plural = "listenersets", .namespaced = true, .extra = gg_lint_listenerset},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Pointer-to-line table used by the YAML decoder. */
+/* Pointer-to-line table used by the YAML decoder. Recording is an append to
+ * a vector (the decoder records millions of nodes on large inputs); the
+ * vector is sorted by pointer on the first lookup after a change, since
+ * lookups happen only when a finding is reported. */
 #include "linemap.h"
 
 #include <stdint.h>
@@ -7,30 +10,21 @@
 
 #include "xalloc.h"
 
-struct slot {
-    const json_t *key;
+struct entry {
+    uintptr_t key;
     int line;
 };
 
 struct gg_linemap {
-    struct slot *slots;
-    size_t cap, n; /* cap is a power of two */
+    struct entry *v;
+    size_t n, cap;
+    int sorted;
 };
-
-static size_t hash(const json_t *p, size_t cap)
-{
-    uint64_t x = (uint64_t)(uintptr_t)p;
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return (size_t)x & (cap - 1);
-}
 
 struct gg_linemap *gg_linemap_new(void)
 {
     struct gg_linemap *m = gg_xcalloc(1, sizeof(*m));
-    m->cap = 1024;
-    m->slots = gg_xcalloc(m->cap, sizeof(*m->slots));
+    m->sorted = 1;
     return m;
 }
 
@@ -38,51 +32,47 @@ void gg_linemap_free(struct gg_linemap *m)
 {
     if (!m)
         return;
-    free(m->slots);
+    free(m->v);
     free(m);
-}
-
-static void insert(struct slot *slots, size_t cap, const json_t *key, int line)
-{
-    size_t i = hash(key, cap);
-    while (slots[i].key && slots[i].key != key)
-        i = (i + 1) & (cap - 1);
-    slots[i].key = key;
-    slots[i].line = line;
 }
 
 void gg_linemap_set(struct gg_linemap *m, const json_t *node, int line)
 {
     if (!node || json_is_true(node) || json_is_false(node) || json_is_null(node))
         return;
-    if ((m->n + 1) * 2 > m->cap) {
-        size_t cap = m->cap * 2;
-        struct slot *slots = gg_xcalloc(cap, sizeof(*slots));
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->slots[i].key)
-                insert(slots, cap, m->slots[i].key, m->slots[i].line);
-        free(m->slots);
-        m->slots = slots;
-        m->cap = cap;
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 4096;
+        m->v = gg_xrealloc(m->v, m->cap * sizeof(*m->v));
     }
-    size_t i = hash(node, m->cap);
-    while (m->slots[i].key && m->slots[i].key != node)
-        i = (i + 1) & (m->cap - 1);
-    if (!m->slots[i].key)
-        m->n++;
-    m->slots[i].key = node;
-    m->slots[i].line = line;
+    m->v[m->n].key = (uintptr_t)node;
+    m->v[m->n].line = line;
+    m->n++;
+    m->sorted = 0;
 }
 
-int gg_linemap_find(const struct gg_linemap *m, const json_t *node)
+static int cmp_entry(const void *a, const void *b)
 {
-    if (!m || !node)
+    uintptr_t x = ((const struct entry *)a)->key, y = ((const struct entry *)b)->key;
+    return x < y ? -1 : x > y;
+}
+
+int gg_linemap_find(const struct gg_linemap *cm, const json_t *node)
+{
+    if (!cm || !node || !cm->n)
         return 0;
-    size_t i = hash(node, m->cap);
-    while (m->slots[i].key) {
-        if (m->slots[i].key == node)
-            return m->slots[i].line;
-        i = (i + 1) & (m->cap - 1);
+    struct gg_linemap *m = (struct gg_linemap *)cm; /* sorting is a cache, see header */
+    if (!m->sorted) {
+        qsort(m->v, m->n, sizeof(*m->v), cmp_entry);
+        m->sorted = 1;
     }
-    return 0;
+    uintptr_t key = (uintptr_t)node;
+    size_t lo = 0, hi = m->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->v[mid].key < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->n && m->v[lo].key == key ? m->v[lo].line : 0;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Where each decoded JSON node began in its YAML source, so a finding names
- * the line of the field it is about. A pointer-keyed open-addressing table;
- * nodes that jansson shares (true, false, null) are not recorded. */
+ * the line of the field it is about. Nodes that jansson shares (true, false,
+ * null) are not recorded. Not thread-safe: a lookup may reorder the table. */
 #ifndef GG_LINEMAP_H
 #define GG_LINEMAP_H
 

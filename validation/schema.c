@@ -18,6 +18,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <math.h>
+#include <stdint.h>
 #include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,7 @@ struct cel_entry {
 struct pattern {
     char *src;
     pcre2_code *code;
+    int jit; /* JIT compilation succeeded */
 };
 
 struct shared {
@@ -65,6 +67,8 @@ struct gg_schema {
     int nullable, preserve_unknown;
     struct prop *props;
     size_t nprops;
+    uint16_t *prop_slots; /* open-addressing index into props, +1; 0 is empty */
+    size_t nslots;        /* a power of two, at least twice nprops */
     struct gg_schema *additional;
     char **required;
     size_t nrequired;
@@ -112,7 +116,7 @@ static const struct pattern *intern_pattern(struct cctx *c, const char *src)
                  (size_t)erroff, (char *)msg);
         return NULL;
     }
-    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter on failure */
+    int jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
     /* patterns are interned up front in a fixed-size table so pointers stay valid */
     if (c->sh->npats == 256) {
         pcre2_code_free(code);
@@ -122,7 +126,34 @@ static const struct pattern *intern_pattern(struct cctx *c, const char *src)
     struct pattern *p = &c->sh->pats[c->sh->npats++];
     p->src = gg_xstrdup(src);
     p->code = code;
+    p->jit = jit;
     return p;
+}
+
+/* Length and the two end characters tell field names of one object apart
+ * almost always, and cost nothing to read; strcmp settles the rest. */
+static uint32_t name_hash(const char *s, size_t len)
+{
+    if (!len)
+        return 0;
+    uint32_t h = (uint32_t)len * 0x9e3779b1u;
+    h ^= (uint32_t)(unsigned char)s[0] * 0x85ebca6bu;
+    h ^= (uint32_t)(unsigned char)s[len - 1] * 0xc2b2ae35u;
+    return h ^ (h >> 15);
+}
+
+static void index_props(struct gg_schema *s)
+{
+    s->nslots = 8;
+    while (s->nslots < s->nprops * 2)
+        s->nslots *= 2;
+    s->prop_slots = gg_xcalloc(s->nslots, sizeof(*s->prop_slots));
+    for (size_t i = 0; i < s->nprops; i++) {
+        size_t j = name_hash(s->props[i].name, strlen(s->props[i].name)) & (s->nslots - 1);
+        while (s->prop_slots[j])
+            j = (j + 1) & (s->nslots - 1);
+        s->prop_slots[j] = (uint16_t)(i + 1);
+    }
 }
 
 static long get_long(const json_t *o, const char *k)
@@ -256,6 +287,7 @@ static struct gg_schema *compile_node(struct cctx *c, const json_t *j, const cha
             s->has_cel_below |= s->props[i].s->has_cel_below;
         }
         free(keys);
+        index_props(s);
     }
     if ((v = json_object_get(j, "additionalProperties")) && json_is_object(v)) {
         char *w = gg_xasprintf("%s{}", where);
@@ -328,6 +360,7 @@ void gg_schema_free(struct gg_schema *s)
         gg_schema_free(s->props[i].s);
     }
     free(s->props);
+    free(s->prop_slots);
     gg_schema_free(s->additional);
     gg_schema_free(s->items);
     for (size_t i = 0; i < s->nrequired; i++)
@@ -464,7 +497,10 @@ static int match_pattern(const struct pattern *pat, const char *s, size_t n)
     static _Thread_local pcre2_match_data *md;
     if (!md)
         md = pcre2_match_data_create(1, NULL);
-    int rc = pcre2_match(pat->code, (PCRE2_SPTR)s, n, 0, 0, md, NULL);
+    /* pcre2_jit_match skips pcre2_match's argument checks: a measurable
+     * share of the time on short values; it falls back when JIT failed */
+    int rc = pat->jit ? pcre2_jit_match(pat->code, (PCRE2_SPTR)s, n, 0, 0, md, NULL)
+                      : pcre2_match(pat->code, (PCRE2_SPTR)s, n, 0, 0, md, NULL);
     return rc >= 0;
 }
 
@@ -633,12 +669,30 @@ static void check_combinators(const struct gg_schema *s, json_t *node, const str
     }
 }
 
+static const struct gg_schema *prop_schema_n(const struct gg_schema *s, const char *name,
+                                             size_t len)
+{
+    if (!s->nprops)
+        return NULL;
+    size_t j = name_hash(name, len) & (s->nslots - 1);
+    for (uint16_t slot; (slot = s->prop_slots[j]); j = (j + 1) & (s->nslots - 1))
+        if (strcmp(s->props[slot - 1].name, name) == 0)
+            return s->props[slot - 1].s;
+    return NULL;
+}
+
 static const struct gg_schema *prop_schema(const struct gg_schema *s, const char *name)
 {
-    for (size_t i = 0; i < s->nprops; i++)
-        if (strcmp(s->props[i].name, name) == 0)
-            return s->props[i].s;
-    return NULL;
+    return prop_schema_n(s, name, strlen(name));
+}
+
+/* A default to insert: scalars are immutable and shared, containers are
+ * copied because defaults are applied inside them afterwards. */
+static json_t *default_value(const json_t *def)
+{
+    if (json_is_object(def) || json_is_array(def))
+        return json_deep_copy(def);
+    return json_incref((json_t *)def);
 }
 
 static void walk_object(const struct gg_schema *s, json_t *node, const struct gg_path *p,
@@ -647,13 +701,14 @@ static void walk_object(const struct gg_schema *s, json_t *node, const struct gg
     int is_root = !p || p->step == GG_PATH_ROOT;
     if (!c->branch) {
         const char *k;
+        size_t klen;
         json_t *v;
         void *tmp;
-        json_object_foreach_safe(node, tmp, k, v)
+        json_object_keylen_foreach_safe(node, tmp, k, klen, v)
         {
             if (is_root && strcmp(k, "status") == 0)
                 continue;
-            const struct gg_schema *cs = prop_schema(s, k);
+            const struct gg_schema *cs = prop_schema_n(s, k, klen);
             if (!cs)
                 cs = s->additional;
             if (!cs) {
@@ -674,7 +729,8 @@ static void walk_object(const struct gg_schema *s, json_t *node, const struct gg
         }
         for (size_t i = 0; i < s->nprops; i++)
             if (s->props[i].s->def && !json_object_get(node, s->props[i].name))
-                json_object_set_new(node, s->props[i].name, json_deep_copy(s->props[i].s->def));
+                json_object_set_new_nocheck(node, s->props[i].name,
+                                            default_value(s->props[i].s->def));
     }
     for (size_t i = 0; i < s->nrequired; i++)
         if (!json_object_get(node, s->required[i])) {
@@ -689,20 +745,19 @@ static void walk_object(const struct gg_schema *s, json_t *node, const struct gg
         free(value);
         c->blocking = 1;
     }
-    for (size_t i = 0; i < s->nprops; i++) {
-        json_t *v = json_object_get(node, s->props[i].name);
-        if (!v || (is_root && strcmp(s->props[i].name, "status") == 0))
+    /* in the input's order, so findings follow the file line by line */
+    const char *k;
+    size_t klen;
+    json_t *v;
+    json_object_keylen_foreach(node, k, klen, v)
+    {
+        if (is_root && strcmp(k, "status") == 0)
             continue;
-        struct gg_path cp = gg_path_child(p, s->props[i].name);
-        walk(s->props[i].s, v, &cp, c);
-    }
-    if (s->additional) {
-        const char *k;
-        json_t *v;
-        json_object_foreach(node, k, v)
-        {
-            if (prop_schema(s, k))
-                continue;
+        const struct gg_schema *cs = prop_schema_n(s, k, klen);
+        if (cs) {
+            struct gg_path cp = gg_path_child(p, k);
+            walk(cs, v, &cp, c);
+        } else if (s->additional) {
             struct gg_path cp = gg_path_key(p, k);
             walk(s->additional, v, &cp, c);
         }
