@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Typed views of the objects the cross-object checks read: Namespace,
+ * GatewayClass, Gateway, ListenerSet, HTTPRoute, GRPCRoute, ReferenceGrant,
+ * Service and Secret (the last two by metadata only). Decoded from jansson
+ * objects that single-object validation has already defaulted; decoding fills
+ * the few defaults the checks depend on itself (parentRef group/kind,
+ * backendRef group/kind, path matches, allowedRoutes, TLS mode), so a raw
+ * object reads the same. Wrong types never crash: a field of the wrong type
+ * reads as absent, and list items keep their positions so field paths stay
+ * right. Unknown fields are ignored.
+ *
+ * Ownership: an object and everything it points to live in one allocation
+ * (gg_model_decode) or in the caller's arena (gg_model_decode_in). Strings
+ * point into that block or at static defaults; nothing is shared with the
+ * jansson input, which the caller may free right after decoding. */
+#ifndef GG_MODEL_H
+#define GG_MODEL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct gg_arena;
+
+#define GG_GROUP "gateway.networking.k8s.io"
+
+/* The order is the store's iteration and the audit's report order. */
+#define GG_KIND_MAP(X)                                                                             \
+    X(NAMESPACE, "", "Namespace", false)                                                           \
+    X(GATEWAYCLASS, GG_GROUP, "GatewayClass", false)                                               \
+    X(GATEWAY, GG_GROUP, "Gateway", true)                                                          \
+    X(LISTENERSET, GG_GROUP, "ListenerSet", true)                                                  \
+    X(HTTPROUTE, GG_GROUP, "HTTPRoute", true)                                                      \
+    X(GRPCROUTE, GG_GROUP, "GRPCRoute", true)                                                      \
+    X(REFERENCEGRANT, GG_GROUP, "ReferenceGrant", true)                                            \
+    X(SERVICE, "", "Service", true)                                                                \
+    X(SECRET, "", "Secret", true)
+
+enum gg_model_kind {
+#define GG_X(e, group, kind, namespaced) GG_KIND_##e,
+    GG_KIND_MAP(GG_X)
+#undef GG_X
+        GG_KIND_COUNT
+};
+
+/* metadata.creationTimestamp when absent (an object being created): it sorts
+ * after every object that has one. */
+#define GG_CREATED_UNKNOWN INT64_MAX
+
+struct gg_label {
+    const char *key, *value;
+};
+
+enum gg_selector_op {
+    GG_SELECTOR_IN,
+    GG_SELECTOR_NOT_IN,
+    GG_SELECTOR_EXISTS,
+    GG_SELECTOR_DOES_NOT_EXIST,
+    GG_SELECTOR_INVALID, /* an operator LabelSelectorAsSelector refuses */
+};
+
+struct gg_selector_req {
+    const char *key;
+    const char *const *values;
+    uint16_t n_values;
+    uint8_t op; /* enum gg_selector_op */
+};
+
+/* A metav1.LabelSelector. An empty but present selector matches everything. */
+struct gg_selector {
+    const struct gg_label *match_labels;
+    const struct gg_selector_req *exprs;
+    uint16_t n_match_labels, n_exprs;
+    bool is_set; /* false when the selector is absent */
+};
+
+/* A reference to another object: a parentRef, backendRef or certificateRef,
+ * with the CRD defaults for group and kind filled in. */
+struct gg_ref {
+    const char *group;
+    const char *kind;
+    const char *ns;           /* NULL: the referring object's namespace */
+    const char *name;         /* NULL when the reference is malformed */
+    const char *section_name; /* parentRefs only; NULL when absent */
+    int32_t port;             /* 0 when absent */
+};
+
+enum gg_allowed_from { GG_FROM_SAME, GG_FROM_ALL, GG_FROM_SELECTOR, GG_FROM_NONE, GG_FROM_INVALID };
+enum gg_tls_mode { GG_TLS_ABSENT, GG_TLS_TERMINATE, GG_TLS_PASSTHROUGH, GG_TLS_OTHER };
+
+struct gg_group_kind {
+    const char *group, *kind;
+};
+
+/* A Gateway or ListenerSet listener. */
+struct gg_listener {
+    const char *name;
+    const char *hostname; /* NULL: any hostname */
+    const char *protocol;
+    const struct gg_ref *certificate_refs;
+    const struct gg_group_kind *kinds; /* allowedRoutes.kinds; none: by protocol */
+    struct gg_selector selector;       /* allowedRoutes.namespaces.selector */
+    int32_t port;
+    uint16_t n_certificate_refs, n_kinds;
+    uint8_t tls_mode; /* enum gg_tls_mode */
+    uint8_t from;     /* enum gg_allowed_from; Same when absent */
+    bool has_tls_options;
+};
+
+struct gg_gateway {
+    const char *gateway_class_name;
+    const struct gg_listener *listeners;
+    struct gg_selector allowed_listeners_selector;
+    uint16_t n_listeners;
+    uint8_t allowed_listeners_from; /* None when absent */
+};
+
+struct gg_listenerset {
+    struct gg_ref parent_ref;
+    const struct gg_listener *listeners;
+    uint16_t n_listeners;
+};
+
+enum gg_match_type {
+    GG_MATCH_EXACT,
+    GG_MATCH_PATH_PREFIX,
+    GG_MATCH_REGULAR_EXPRESSION,
+    GG_MATCH_OTHER, /* an implementation-specific type */
+};
+
+/* A header or query parameter match. */
+struct gg_kv_match {
+    const char *name, *value;
+    uint8_t type; /* enum gg_match_type */
+};
+
+struct gg_http_match {
+    const char *path;   /* path.value, "/" by default */
+    const char *method; /* NULL: any method */
+    const struct gg_kv_match *headers, *query_params;
+    uint16_t n_headers, n_query_params;
+    uint8_t path_type; /* enum gg_match_type, PathPrefix by default */
+};
+
+struct gg_grpc_match {
+    const char *service, *method; /* NULL: any */
+    const struct gg_kv_match *headers;
+    uint16_t n_headers;
+    uint8_t method_type; /* enum gg_match_type, Exact by default */
+};
+
+#define GG_MIRROR_RULE_LEVEL UINT16_MAX
+
+/* The backendRef of a RequestMirror filter, and where the filter sits:
+ * spec.rules[i].filters[filter_index] when backend_index is
+ * GG_MIRROR_RULE_LEVEL, else spec.rules[i].backendRefs[backend_index]
+ * .filters[filter_index]. */
+struct gg_mirror {
+    struct gg_ref backend_ref;
+    uint16_t backend_index, filter_index;
+};
+
+struct gg_rule {
+    union {
+        const struct gg_http_match *http;
+        const struct gg_grpc_match *grpc;
+    } matches;
+    const struct gg_ref *backend_refs;
+    const struct gg_mirror *mirrors;
+    uint16_t n_matches, n_backend_refs, n_mirrors;
+    /* The matches were absent from the input and filled from the CRD default
+     * (HTTPRoute) or stand for "everything" (GRPCRoute); findings about them
+     * name the rule, since the input has no matches[] to point at. */
+    bool matches_defaulted;
+};
+
+/* HTTPRoute and GRPCRoute. */
+struct gg_route {
+    const struct gg_ref *parent_refs;
+    const char *const *hostnames; /* an item of the wrong type reads as NULL */
+    const struct gg_rule *rules;
+    uint16_t n_parent_refs, n_hostnames, n_rules;
+};
+
+struct gg_grant_from {
+    const char *group, *kind, *ns;
+};
+
+struct gg_grant_to {
+    const char *group, *kind, *name; /* name NULL: any */
+};
+
+struct gg_referencegrant {
+    const struct gg_grant_from *from;
+    const struct gg_grant_to *to;
+    uint16_t n_from, n_to;
+};
+
+struct gg_namespace {
+    const struct gg_label *labels;
+    uint16_t n_labels;
+};
+
+struct gg_gatewayclass {
+    const char *controller_name;
+};
+
+struct gg_object {
+    enum gg_model_kind kind;
+    const char *ns;   /* "" for cluster-scoped kinds; "default" when absent */
+    const char *name; /* never NULL */
+    int64_t created;  /* seconds since the epoch, or GG_CREATED_UNKNOWN */
+    union {
+        struct gg_namespace ns;
+        struct gg_gatewayclass gatewayclass;
+        struct gg_gateway gateway;
+        struct gg_listenerset listenerset;
+        struct gg_route route; /* HTTPRoute, GRPCRoute */
+        struct gg_referencegrant grant;
+    } u;
+};
+
+/* Per-list caps. The CRD limits are far lower; these only bound what a
+ * hostile object that skipped validation can make the decoder allocate.
+ * Items past a cap are ignored. */
+#define GG_MODEL_MAX_ITEMS 1024
+#define GG_MODEL_MAX_LABELS 4096
+
+/* "HTTPRoute" etc.; "" for GG_KIND_COUNT. */
+const char *gg_model_kind_name(enum gg_model_kind k);
+/* The API group ("" for core kinds). */
+const char *gg_model_kind_group(enum gg_model_kind k);
+bool gg_model_kind_is_namespaced(enum gg_model_kind k);
+static inline bool gg_model_kind_is_route(enum gg_model_kind k)
+{
+    return k == GG_KIND_HTTPROUTE || k == GG_KIND_GRPCROUTE;
+}
+
+/* The kind named by <group> and <kind> (any served version), or false. */
+bool gg_model_kind_lookup(const char *group, const char *kind, enum gg_model_kind *out);
+
+/* The kind of <obj> when its apiVersion and kind name a kind the model
+ * decodes in a version the CRDs serve (gateway.networking.k8s.io v1 and
+ * v1beta1 for Gateway, GatewayClass, HTTPRoute and ReferenceGrant; v1 for
+ * GRPCRoute and ListenerSet; core v1 for the rest), else false. */
+bool gg_model_kind_of(const json_t *obj, enum gg_model_kind *out);
+
+/* Decodes <obj> into one heap block; free it with gg_object_free. Returns
+ * NULL when <obj> is not a kind the model decodes or has no metadata.name.
+ * Decodes twice (once to size the block), so the block has no slack. */
+struct gg_object *gg_model_decode(const json_t *obj);
+
+/* Decodes <obj> into <a>; the result lives as long as the arena. NULL as for
+ * gg_model_decode. */
+struct gg_object *gg_model_decode_in(struct gg_arena *a, const json_t *obj);
+
+/* Frees an object from gg_model_decode; NULL is a no-op. */
+void gg_object_free(struct gg_object *o);
+
+/* Parses an RFC 3339 time ("2024-05-01T10:00:00Z", optional fraction and
+ * offset) into seconds since the epoch; GG_CREATED_UNKNOWN when malformed. */
+int64_t gg_model_parse_time(const char *s);
+
+#endif
