@@ -52,7 +52,7 @@ assert all(keys <= set(e) for e in d["errors"]+d["warnings"])
 assert d["warnings"], "warnings expected"
 ' && ok "json has every field" || bad "json has every field"
 
-expect "stdin as -" 1 "<stdin>:10: HTTPRoute apps/uppercase-hostname" -- check - <examples/bad/uppercase-hostname.yaml
+expect "stdin as -" 1 "<stdin>:11: HTTPRoute apps/uppercase-hostname" -- check - <examples/bad/uppercase-hostname.yaml
 expect "no path is a usage error" 2 "no PATH given" -- check
 expect "unknown flag is a usage error" 2 "usage:" -- check --bogus x
 expect "bad output format" 2 "unknown output format" -- check -o xml examples/
