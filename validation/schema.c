@@ -71,7 +71,10 @@ struct gg_schema {
     size_t nslots;        /* a power of two, at least twice nprops */
     struct gg_schema *additional;
     char **required;
+    int *required_idx; /* index into props, -1 when not a declared property */
     size_t nrequired;
+    size_t *default_props; /* indexes of props that carry a default */
+    size_t ndefaults;
     struct gg_schema *items;
     long max_items, min_items, max_length, min_length, max_props; /* -1: none */
     int has_min, has_max;
@@ -155,6 +158,8 @@ static void index_props(struct gg_schema *s)
         s->prop_slots[j] = (uint16_t)(i + 1);
     }
 }
+
+static int prop_index_n(const struct gg_schema *s, const char *name, size_t len);
 
 static long get_long(const json_t *o, const char *k)
 {
@@ -288,7 +293,16 @@ static struct gg_schema *compile_node(struct cctx *c, const json_t *j, const cha
         }
         free(keys);
         index_props(s);
+        for (size_t i = 0; i < s->nprops; i++)
+            if (s->props[i].s->def) {
+                s->default_props = gg_xrealloc(s->default_props,
+                                               (s->ndefaults + 1) * sizeof(*s->default_props));
+                s->default_props[s->ndefaults++] = i;
+            }
     }
+    s->required_idx = gg_xcalloc(s->nrequired ? s->nrequired : 1, sizeof(int));
+    for (size_t i = 0; i < s->nrequired; i++)
+        s->required_idx[i] = prop_index_n(s, s->required[i], strlen(s->required[i]));
     if ((v = json_object_get(j, "additionalProperties")) && json_is_object(v)) {
         char *w = gg_xasprintf("%s{}", where);
         s->additional = compile_node(c, v, w);
@@ -366,6 +380,8 @@ void gg_schema_free(struct gg_schema *s)
     for (size_t i = 0; i < s->nrequired; i++)
         free(s->required[i]);
     free(s->required);
+    free(s->required_idx);
+    free(s->default_props);
     for (size_t i = 0; i < s->nmap_keys; i++)
         free(s->map_keys[i]);
     free(s->map_keys);
@@ -669,21 +685,10 @@ static void check_combinators(const struct gg_schema *s, json_t *node, const str
     }
 }
 
-static const struct gg_schema *prop_schema_n(const struct gg_schema *s, const char *name,
-                                             size_t len)
-{
-    if (!s->nprops)
-        return NULL;
-    size_t j = name_hash(name, len) & (s->nslots - 1);
-    for (uint16_t slot; (slot = s->prop_slots[j]); j = (j + 1) & (s->nslots - 1))
-        if (strcmp(s->props[slot - 1].name, name) == 0)
-            return s->props[slot - 1].s;
-    return NULL;
-}
-
 static const struct gg_schema *prop_schema(const struct gg_schema *s, const char *name)
 {
-    return prop_schema_n(s, name, strlen(name));
+    int i = prop_index_n(s, name, strlen(name));
+    return i >= 0 ? s->props[i].s : NULL;
 }
 
 /* A default to insert: scalars are immutable and shared, containers are
@@ -695,72 +700,98 @@ static json_t *default_value(const json_t *def)
     return json_incref((json_t *)def);
 }
 
+static int prop_index_n(const struct gg_schema *s, const char *name, size_t len)
+{
+    if (!s->nprops)
+        return -1;
+    size_t j = name_hash(name, len) & (s->nslots - 1);
+    for (uint16_t slot; (slot = s->prop_slots[j]); j = (j + 1) & (s->nslots - 1))
+        if (strcmp(s->props[slot - 1].name, name) == 0)
+            return slot - 1;
+    return -1;
+}
+
+/* One pass over the input's keys, in the input's order so findings follow
+ * the file line by line: prune, record which properties are present, and
+ * descend. Then the defaults of absent properties, then required fields,
+ * both answered from the presence mask rather than by hashing names again. */
 static void walk_object(const struct gg_schema *s, json_t *node, const struct gg_path *p,
                         struct vctx *c)
 {
     int is_root = !p || p->step == GG_PATH_ROOT;
-    if (!c->branch) {
-        const char *k;
-        size_t klen;
-        json_t *v;
-        void *tmp;
-        json_object_keylen_foreach_safe(node, tmp, k, klen, v)
-        {
-            if (is_root && strcmp(k, "status") == 0)
+    int use_mask = s->nprops <= 64;
+    uint64_t present = 0;
+    const char *k;
+    size_t klen;
+    json_t *v;
+    void *tmp;
+    json_object_keylen_foreach_safe(node, tmp, k, klen, v)
+    {
+        if (is_root && klen == 6 && strcmp(k, "status") == 0)
+            continue;
+        int idx = prop_index_n(s, k, klen);
+        const struct gg_schema *cs = idx >= 0 ? s->props[idx].s : s->additional;
+        if (!cs) {
+            if (c->branch || s->preserve_unknown || (s->nprops == 0 && !s->type))
                 continue;
-            const struct gg_schema *cs = prop_schema_n(s, k, klen);
-            if (!cs)
-                cs = s->additional;
-            if (!cs) {
-                if (s->preserve_unknown || (s->nprops == 0 && !s->type))
-                    continue;
-                if (s->nprops == 0 && (s->type == T_OBJECT) && !s->additional)
-                    continue; /* a free-form object such as metadata */
-                struct gg_path up = gg_path_child(p, k);
-                gg_errs_warn(c->errs, &up, v,
-                             "unknown field \"%s\": the API server drops it; check the spelling "
-                             "and the indentation",
-                             k);
-                json_object_del(node, k);
-                continue;
-            }
-            if (json_is_null(v) && !cs->nullable)
-                json_object_del(node, k);
+            if (s->nprops == 0 && s->type == T_OBJECT)
+                continue; /* a free-form object such as metadata */
+            struct gg_path up = gg_path_child(p, k);
+            gg_errs_warn(c->errs, &up, v,
+                         "unknown field \"%s\": the API server drops it; check the spelling "
+                         "and the indentation",
+                         k);
+            json_object_del(node, k);
+            continue;
         }
-        for (size_t i = 0; i < s->nprops; i++)
-            if (s->props[i].s->def && !json_object_get(node, s->props[i].name))
-                json_object_set_new_nocheck(node, s->props[i].name,
-                                            default_value(s->props[i].s->def));
+        if (!c->branch && json_is_null(v) && !cs->nullable) {
+            json_object_del(node, k);
+            continue;
+        }
+        if (idx >= 0 && idx < 64)
+            present |= (uint64_t)1 << idx;
+        if (idx >= 0) {
+            struct gg_path cp = gg_path_child(p, k);
+            walk(cs, v, &cp, c);
+        } else {
+            struct gg_path cp = gg_path_key(p, k);
+            walk(cs, v, &cp, c);
+        }
     }
-    for (size_t i = 0; i < s->nrequired; i++)
-        if (!json_object_get(node, s->required[i])) {
+    if (!c->branch && s->ndefaults) {
+        for (size_t d = 0; d < s->ndefaults; d++) {
+            size_t i = s->default_props[d];
+            int has = use_mask ? (int)((present >> i) & 1)
+                               : json_object_get(node, s->props[i].name) != NULL;
+            if (has)
+                continue;
+            json_t *dv = default_value(s->props[i].s->def);
+            json_object_set_new_nocheck(node, s->props[i].name, dv);
+            if (use_mask)
+                present |= (uint64_t)1 << i;
+            if (json_is_object(dv) || json_is_array(dv)) {
+                /* defaults inside a defaulted container apply too */
+                struct gg_path cp = gg_path_child(p, s->props[i].name);
+                walk(s->props[i].s, dv, &cp, c);
+            }
+        }
+    }
+    for (size_t i = 0; i < s->nrequired; i++) {
+        int ri = s->required_idx[i];
+        int has = use_mask && ri >= 0 ? (int)((present >> ri) & 1)
+                                      : json_object_get(node, s->required[i]) != NULL;
+        if (!has) {
             struct gg_path rp = gg_path_child(p, s->required[i]);
             gg_errs_add(c->errs, GG_ERR_REQUIRED, &rp, node, NULL);
             c->blocking = 1;
         }
+    }
     if (s->max_props >= 0 && json_object_size(node) > (size_t)s->max_props) {
         char *value = gg_xasprintf("%zu", json_object_size(node));
         gg_errs_addf(c->errs, GG_SEV_ERROR, GG_ERR_TOO_MANY, p, node, value,
                      "must have at most %ld items", s->max_props);
         free(value);
         c->blocking = 1;
-    }
-    /* in the input's order, so findings follow the file line by line */
-    const char *k;
-    size_t klen;
-    json_t *v;
-    json_object_keylen_foreach(node, k, klen, v)
-    {
-        if (is_root && strcmp(k, "status") == 0)
-            continue;
-        const struct gg_schema *cs = prop_schema_n(s, k, klen);
-        if (cs) {
-            struct gg_path cp = gg_path_child(p, k);
-            walk(cs, v, &cp, c);
-        } else if (s->additional) {
-            struct gg_path cp = gg_path_key(p, k);
-            walk(s->additional, v, &cp, c);
-        }
     }
 }
 
