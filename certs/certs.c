@@ -188,17 +188,16 @@ static void sans_of_cert(X509 *x, struct sans *s)
         const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
         if (g->type == GEN_DNS) {
             const ASN1_IA5STRING *d = g->d.dNSName;
-            char *name = gg_xstrndup((const char *)ASN1_STRING_get0_data(d),
-                                     (size_t)ASN1_STRING_length(d));
+            char *name =
+                gg_xstrndup((const char *)ASN1_STRING_get0_data(d), (size_t)ASN1_STRING_length(d));
             sans_add(s, false, name);
             free(name);
         } else if (g->type == GEN_IPADD) {
             const ASN1_OCTET_STRING *ip = g->d.iPAddress;
             int len = ASN1_STRING_length(ip);
             char txt[INET6_ADDRSTRLEN];
-            if ((len == 4 || len == 16) &&
-                inet_ntop(len == 4 ? AF_INET : AF_INET6, ASN1_STRING_get0_data(ip), txt,
-                          sizeof(txt)))
+            if ((len == 4 || len == 16) && inet_ntop(len == 4 ? AF_INET : AF_INET6,
+                                                     ASN1_STRING_get0_data(ip), txt, sizeof(txt)))
                 sans_add(s, true, txt);
         }
     }
@@ -478,8 +477,8 @@ static X509 *build_cert(EVP_PKEY *key, const char *cn, const struct pair *issuer
     ok = ok && X509_time_adj_ex(X509_getm_notBefore(x), 0, -BACKDATE_SECONDS, &now) &&
          X509_time_adj_ex(X509_getm_notAfter(x), 0, 0, &end);
     X509_NAME *name = X509_get_subject_name(x);
-    ok = ok && X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn,
-                                          -1, -1, 0);
+    ok = ok && X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1,
+                                          -1, 0);
     ok = ok && X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer->cert) : name) &&
          X509_set_pubkey(x, key);
     if (!ok)
@@ -509,8 +508,8 @@ fail:
     return NULL;
 }
 
-static int write_pair(const struct pair *p, const char *cert_path, const char *key_path,
-                      char *err, size_t errlen)
+static int write_pair(const struct pair *p, const char *cert_path, const char *key_path, char *err,
+                      size_t errlen)
 {
     char why[256];
     int rc = -1;
@@ -619,8 +618,7 @@ static bool serving_is_good(const struct pair *ca, const char *cert_path, const 
         snprintf(rep->why, sizeof(rep->why), "replacing an unusable pair: %s", reason);
         goto out;
     }
-    if (X509_check_issued(ca->cert, cur.cert) != X509_V_OK ||
-        X509_verify(cur.cert, ca->key) != 1) {
+    if (X509_check_issued(ca->cert, cur.cert) != X509_V_OK || X509_verify(cur.cert, ca->key) != 1) {
         ERR_clear_error();
         snprintf(rep->why, sizeof(rep->why), "%s is not signed by the CA in place", cert_path);
         goto out;
@@ -739,8 +737,7 @@ int gg_certs_ensure(const struct gg_certs_opts *o, struct gg_certs_report *rep, 
     time_t ca_end = 0;
     if (have_ca == 1) {
         ca.key = new_key();
-        ca.cert = ca.key ? build_cert(ca.key, "gateguard-ca", NULL, now, GG_CERTS_CA_DAYS, 0,
-                                      NULL)
+        ca.cert = ca.key ? build_cert(ca.key, "gateguard-ca", NULL, now, GG_CERTS_CA_DAYS, 0, NULL)
                          : NULL;
         if (!ca.cert) {
             seterr(err, errlen, "%s: cannot make a CA: %s", ca_crt, ssl_reason(why, sizeof(why)));
@@ -755,8 +752,7 @@ int gg_certs_ensure(const struct gg_certs_opts *o, struct gg_certs_report *rep, 
     }
 
     bool renewal = false;
-    if (!rep->ca_created &&
-        serving_is_good(&ca, tls_crt, tls_key, &want, now, rep, &renewal)) {
+    if (!rep->ca_created && serving_is_good(&ca, tls_crt, tls_key, &want, now, rep, &renewal)) {
         rep->serving = GG_CERTS_KEPT;
         rc = 0;
         goto out;
@@ -766,8 +762,8 @@ int gg_certs_ensure(const struct gg_certs_opts *o, struct gg_certs_report *rep, 
     rep->serving = renewal ? GG_CERTS_RENEWED : GG_CERTS_ISSUED;
 
     srv.key = new_key();
-    srv.cert = srv.key ? build_cert(srv.key, cn ? cn : "gateguard", &ca, now, days, ca_end, san)
-                       : NULL;
+    srv.cert =
+        srv.key ? build_cert(srv.key, cn ? cn : "gateguard", &ca, now, days, ca_end, san) : NULL;
     if (!srv.cert) {
         seterr(err, errlen, "%s: cannot issue: %s", tls_crt, ssl_reason(why, sizeof(why)));
         goto out;

@@ -45,7 +45,8 @@ static const char *type_name(const json_t *v)
     }
 }
 
-static int bad(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int bad(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int bad(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -75,8 +76,7 @@ static int decode(const char *body, size_t len, struct review *rv, char *err, si
     json_error_t jerr;
     memset(rv, 0, sizeof(*rv));
     if (len == 0)
-        return bad(err, errlen, "empty body: want an %s AdmissionReview",
-                   GG_ADMISSION_API_VERSION);
+        return bad(err, errlen, "empty body: want an %s AdmissionReview", GG_ADMISSION_API_VERSION);
     /* JSON_DECODE_ANY: so a bare value is reported as "not an AdmissionReview"
      * rather than as a syntax error */
     rv->root = json_loadb(body, len, JSON_DECODE_ANY, &jerr);
@@ -117,8 +117,7 @@ static int decode(const char *body, size_t len, struct review *rv, char *err, si
         if (strcmp(json_string_value(op), ops[i]) == 0)
             r->operation = ops[i];
     if (!r->operation)
-        return bad(err, errlen,
-                   "request.operation must be CREATE, UPDATE, DELETE or CONNECT");
+        return bad(err, errlen, "request.operation must be CREATE, UPDATE, DELETE or CONNECT");
 
     const json_t *gvk = json_object_get(rq, "kind");
     if (gvk && !json_is_object(gvk))
@@ -144,8 +143,7 @@ static int decode(const char *body, size_t len, struct review *rv, char *err, si
                    obj && !json_is_null(obj) ? "is not an object" : "is missing", r->operation);
     if (wants_old && !json_is_object(old))
         return bad(err, errlen, "request.oldObject %s for %s: want the stored object",
-                   old && !json_is_null(old) ? "is not an object" : "is missing",
-                   r->operation);
+                   old && !json_is_null(old) ? "is not an object" : "is missing", r->operation);
     r->object = wants_new ? obj : NULL;
     r->old_object = wants_old ? old : NULL;
     return 0;
@@ -232,17 +230,16 @@ static json_t *denial_status(const struct gg_errs *errs, const char *kind, const
         gg_err_render(e, &b);
         /* a cause's message is ErrorBody(): the rendering without "<field>: " */
         size_t skip = strlen(e->field) + 2;
-        json_array_append_new(causes, json_pack("{s:s, s:s, s:s}", "reason",
-                                                gg_err_type_cause(e->type), "message",
-                                                b.len >= skip ? b.data + skip : b.data,
-                                                "field", e->field));
+        json_array_append_new(
+            causes, json_pack("{s:s, s:s, s:s}", "reason", gg_err_type_cause(e->type), "message",
+                              b.len >= skip ? b.data + skip : b.data, "field", e->field));
         gg_buf_clear(&b);
     }
-    json_t *details = json_pack("{s:s, s:s, s:s, s:o}", "name", name, "group", group, "kind",
-                                kind, "causes", causes);
-    json_t *st = json_pack("{s:{}, s:s, s:s, s:s, s:i, s:o}", "metadata", "status", "Failure",
-                           "message", msg.data, "reason", "Forbidden", "code", 403, "details",
-                           details);
+    json_t *details = json_pack("{s:s, s:s, s:s, s:o}", "name", name, "group", group, "kind", kind,
+                                "causes", causes);
+    json_t *st =
+        json_pack("{s:{}, s:s, s:s, s:s, s:i, s:o}", "metadata", "status", "Failure", "message",
+                  msg.data, "reason", "Forbidden", "code", 403, "details", details);
     gg_buf_clear(&msg);
     return st;
 }
@@ -274,13 +271,14 @@ static void copy_cut(char *dst, size_t n, const char *src)
     dst[len] = '\0';
 }
 
-static void fill_meta(struct gg_review_meta *m, const struct gg_admission_request *r)
+static void fill_meta(struct gg_review_meta *m, const struct gg_admission_request *r,
+                      const char *kind, const char *ns, const char *name)
 {
     copy_cut(m->uid, sizeof(m->uid), r->uid);
-    copy_cut(m->kind, sizeof(m->kind), r->kind);
+    copy_cut(m->kind, sizeof(m->kind), kind);
     copy_cut(m->operation, sizeof(m->operation), r->operation);
-    copy_cut(m->ns, sizeof(m->ns), r->ns);
-    copy_cut(m->name, sizeof(m->name), r->name);
+    copy_cut(m->ns, sizeof(m->ns), ns);
+    copy_cut(m->name, sizeof(m->name), name);
     m->dry_run = r->dry_run;
 }
 
@@ -305,7 +303,6 @@ int gg_admission_review(void *ctx, const char *body, size_t len, struct gg_buf *
         goto out;
     }
     const struct gg_admission_request *r = &rv.req;
-    fill_meta(meta, r);
 
     /* the object the findings are about: the new one, or on DELETE the old */
     const json_t *subject = r->object ? r->object : r->old_object;
@@ -319,6 +316,7 @@ int gg_admission_review(void *ctx, const char *body, size_t len, struct gg_buf *
     errs.subject.kind = kind;
     errs.subject.ns = *ns ? ns : NULL;
     errs.subject.name = name;
+    fill_meta(meta, r, kind, ns, name);
 
     adm->validate(adm->ctx, r, &errs);
 
@@ -333,8 +331,8 @@ int gg_admission_review(void *ctx, const char *body, size_t len, struct gg_buf *
         json_decref(warnings);
     if (!allowed)
         json_object_set_new(resp, "status", denial_status(&errs, kind, group, name));
-    json_t *answer = json_pack("{s:s, s:s, s:o}", "apiVersion", GG_ADMISSION_API_VERSION,
-                               "kind", "AdmissionReview", "response", resp);
+    json_t *answer = json_pack("{s:s, s:s, s:o}", "apiVersion", GG_ADMISSION_API_VERSION, "kind",
+                               "AdmissionReview", "response", resp);
     char *text = json_dumps(answer, JSON_COMPACT);
     json_decref(answer);
     gg_buf_adds(out, text);

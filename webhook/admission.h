@@ -25,11 +25,11 @@ struct gg_admission_request {
     const char *group;     /* request.kind; "" when absent */
     const char *version;
     const char *kind;
-    const char *ns;   /* request.namespace; "" when absent (cluster-scoped) */
-    const char *name; /* request.name; "" when absent (generateName) */
-    bool dry_run;     /* answered the same: validation has no side effects */
-    json_t *object;   /* request.object on CREATE and UPDATE, else NULL; the
-                         callback may write into it (defaults) */
+    const char *ns;           /* request.namespace; "" when absent (cluster-scoped) */
+    const char *name;         /* request.name; "" when absent (generateName) */
+    bool dry_run;             /* answered the same: validation has no side effects */
+    json_t *object;           /* request.object on CREATE and UPDATE, else NULL; the
+                                 callback may write into it (defaults) */
     const json_t *old_object; /* request.oldObject on UPDATE and DELETE, else NULL */
 };
 

@@ -32,10 +32,10 @@ static const char *const type_names[] = {"counter", "gauge", "histogram"};
 
 struct series {
     char *values[GG_METRICS_MAX_LABELS];
-    _Atomic uint64_t count;       /* counter */
-    _Atomic uint64_t bits;        /* gauge value, or histogram sum, as double bits */
-    _Atomic uint64_t *buckets;    /* histogram: n_bounds + 1, not cumulative */
-    gg_metrics_gauge_cb cb;       /* guarded by the family lock */
+    _Atomic uint64_t count;    /* counter */
+    _Atomic uint64_t bits;     /* gauge value, or histogram sum, as double bits */
+    _Atomic uint64_t *buckets; /* histogram: n_bounds + 1, not cumulative */
+    gg_metrics_gauge_cb cb;    /* guarded by the family lock */
     void *cb_ctx;
 };
 
@@ -176,8 +176,7 @@ struct gg_metric *gg_metrics_gauge(struct gg_metrics *m, const char *name, const
 }
 
 struct gg_metric *gg_metrics_histogram(struct gg_metrics *m, const char *name, const char *help,
-                                       const char *labels, const double *bounds,
-                                       size_t n_bounds)
+                                       const char *labels, const double *bounds, size_t n_bounds)
 {
     for (size_t i = 0; i < n_bounds; i++)
         if (isnan(bounds[i]) || (i > 0 && bounds[i] <= bounds[i - 1]))
@@ -312,8 +311,8 @@ double gg_metrics_value(struct gg_metric *f, const char *const *values)
     if (s && f->type == COUNTER)
         v = (double)atomic_load_explicit(&s->count, memory_order_relaxed);
     else if (s && f->type == GAUGE)
-        v = s->cb ? s->cb(s->cb_ctx) : from_bits(atomic_load_explicit(&s->bits,
-                                                                      memory_order_relaxed));
+        v = s->cb ? s->cb(s->cb_ctx)
+                  : from_bits(atomic_load_explicit(&s->bits, memory_order_relaxed));
     else if (s)
         v = (double)bucket_total(f, s);
     pthread_rwlock_unlock(&f->lock);
@@ -412,12 +411,11 @@ static void render_family(struct gg_buf *out, struct gg_metric *f)
         add_labels(out, f, s, NULL);
         gg_buf_addc(out, ' ');
         if (f->type == COUNTER)
-            gg_buf_addf(out, "%" PRIu64,
-                        atomic_load_explicit(&s->count, memory_order_relaxed));
+            gg_buf_addf(out, "%" PRIu64, atomic_load_explicit(&s->count, memory_order_relaxed));
         else
-            add_double_text(out, s->cb ? s->cb(s->cb_ctx)
-                                       : from_bits(atomic_load_explicit(&s->bits,
-                                                                        memory_order_relaxed)));
+            add_double_text(
+                out, s->cb ? s->cb(s->cb_ctx)
+                           : from_bits(atomic_load_explicit(&s->bits, memory_order_relaxed)));
         gg_buf_addc(out, '\n');
     }
     pthread_rwlock_unlock(&f->lock);

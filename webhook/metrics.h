@@ -41,8 +41,7 @@ struct gg_metric *gg_metrics_counter(struct gg_metrics *m, const char *name, con
 struct gg_metric *gg_metrics_gauge(struct gg_metrics *m, const char *name, const char *help,
                                    const char *labels);
 struct gg_metric *gg_metrics_histogram(struct gg_metrics *m, const char *name, const char *help,
-                                       const char *labels, const double *bounds,
-                                       size_t n_bounds);
+                                       const char *labels, const double *bounds, size_t n_bounds);
 
 /* Updates the series named by <values>: one string per label of the family,
  * in order (NULL for a family without labels). A series exists from its

@@ -16,7 +16,7 @@ struct gg_metrics;
 
 #define GG_SERVER_DEFAULT_LISTEN ":8443"
 #define GG_SERVER_DEFAULT_ADMIN_LISTEN ":8081"
-#define GG_SERVER_MAX_BODY (3u << 20)        /* the API server's own request limit */
+#define GG_SERVER_MAX_BODY (3u << 20) /* the API server's own request limit */
 #define GG_SERVER_DEFAULT_MAX_CONNECTIONS 1024u
 #define GG_SERVER_DEFAULT_IDLE_TIMEOUT 30u    /* seconds without a byte, TLS or HTTP */
 #define GG_SERVER_DEFAULT_REQUEST_TIMEOUT 30u /* seconds for one request to arrive */
@@ -26,11 +26,11 @@ struct gg_metrics;
 /* What a review callback tells the server about the review, for the log
  * line and the metrics. The server zeroes it before the call. */
 struct gg_review_meta {
-    char uid[128];       /* request.uid, "" when the body had none */
-    char kind[64];       /* request.kind.kind */
-    char operation[16];  /* CREATE, UPDATE, DELETE, CONNECT */
-    char ns[64];         /* request.namespace */
-    char name[254];      /* request.name */
+    char uid[128];      /* request.uid, "" when the body had none */
+    char kind[64];      /* the object's kind */
+    char operation[16]; /* CREATE, UPDATE, DELETE, CONNECT */
+    char ns[64];        /* the object's namespace */
+    char name[254];     /* the object's name */
     bool dry_run;
     const char *verdict;      /* static: "allowed", "denied", "bad_request", "error" */
     const char *content_type; /* static; NULL means application/json */
@@ -55,7 +55,7 @@ struct gg_server_config {
     const char *cert_file;    /* PEM chain, leaf first */
     const char *key_file;     /* PEM private key, unencrypted */
     unsigned threads;         /* worker threads for reviews; 0: one per online CPU */
-    unsigned max_connections; /* on the TLS port; 0: GG_SERVER_DEFAULT_MAX_CONNECTIONS */
+    unsigned max_connections; /* on the TLS port, more are closed on arrival; 0: default */
     unsigned idle_timeout;    /* seconds; 0: default */
     unsigned request_timeout; /* seconds; 0: default */
     unsigned drain_timeout;   /* seconds; 0: default */

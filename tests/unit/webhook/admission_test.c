@@ -70,9 +70,10 @@ static void answer_clear(struct answer *a)
     "\"metadata\":{\"name\":\"web\",\"namespace\":\"apps\"},\"spec\":{}}"
 
 #define REVIEW(op, extra)                                                                          \
-    "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{"          \
+    "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{"           \
     "\"uid\":\"705ab4f5-6393-11e8-b7cc-42010a800002\",\"operation\":\"" op "\","                   \
-    "\"kind\":{\"group\":\"gateway.networking.k8s.io\",\"version\":\"v1\",\"kind\":\"HTTPRoute\"}," \
+    "\"kind\":{\"group\":\"gateway.networking.k8s.io\",\"version\":\"v1\",\"kind\":\"HTTPRoute\"}" \
+    ","                                                                                            \
     "\"namespace\":\"apps\",\"name\":\"web\"" extra "}}"
 
 static const char *resp_str(const struct answer *a, const char *path)
@@ -120,8 +121,7 @@ Test(admission_review, sets_the_subject_from_the_object_metadata)
 Test(admission_review, hands_both_versions_on_update_and_the_old_one_on_delete)
 {
     struct scenario sc = {0};
-    struct answer a =
-        review(&sc, REVIEW("UPDATE", ",\"object\":" ROUTE ",\"oldObject\":" ROUTE));
+    struct answer a = review(&sc, REVIEW("UPDATE", ",\"object\":" ROUTE ",\"oldObject\":" ROUTE));
     cr_assert_eq(a.status, 200);
     cr_assert(sc.had_object && sc.had_old);
     cr_assert_str_eq(sc.operation, "UPDATE");

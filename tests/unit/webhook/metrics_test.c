@@ -23,9 +23,8 @@ static char *render(struct gg_metrics *m)
 Test(metrics_counter, renders_help_type_and_one_line_per_label_set)
 {
     struct gg_metrics *m = gg_metrics_new();
-    struct gg_metric *c =
-        gg_metrics_counter(m, "gateguard_admission_requests_total", "Reviews answered.",
-                           "kind,operation,verdict");
+    struct gg_metric *c = gg_metrics_counter(m, "gateguard_admission_requests_total",
+                                             "Reviews answered.", "kind,operation,verdict");
     const char *const a[] = {"HTTPRoute", "CREATE", "allowed"};
     const char *const d[] = {"HTTPRoute", "CREATE", "denied"};
     gg_metrics_inc(c, a);
