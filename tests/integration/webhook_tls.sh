@@ -127,6 +127,8 @@ expect_status "another path: 404" 404 "not found: this port serves POST /validat
     "${json[@]}" --data-binary "@$tmp/allow.json" "https://127.0.0.1:$port/mutate"
 expect_status "application/json with a charset is fine" 200 '"uid":"u-allow"' \
     -H 'Content-Type: application/json; charset=utf-8' --data-binary "@$tmp/allow.json" "$url"
+expect_status "the API server's ?timeout=10s query is fine" 200 '"uid":"u-allow"' \
+    "${json[@]}" --data-binary "@$tmp/allow.json" "$url?timeout=10s"
 check "the server is still running after bad input" kill -0 "$wpid"
 
 # --- TLS ---------------------------------------------------------------------
