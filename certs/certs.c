@@ -420,6 +420,34 @@ out:
     return rc;
 }
 
+int gg_certs_read_pair(const char *cert_file, const char *key_file, char **cert, char **key,
+                       time_t *not_after, char *err, size_t errlen)
+{
+    size_t clen, klen;
+    char why[256];
+    *cert = *key = NULL;
+    int rc = read_small(cert_file, cert, &clen, err, errlen);
+    if (rc == 1)
+        seterr(err, errlen, "%s: no such file", cert_file);
+    if (rc != 0)
+        goto fail;
+    rc = read_small(key_file, key, &klen, err, errlen);
+    if (rc == 1)
+        seterr(err, errlen, "%s: no such file", key_file);
+    if (rc != 0)
+        goto fail;
+    if (gg_certs_check_pair(*cert, clen, *key, klen, not_after, why, sizeof(why)) != 0) {
+        seterr(err, errlen, "%s, %s: %s", cert_file, key_file, why);
+        goto fail;
+    }
+    return 0;
+fail:
+    free(*cert);
+    free(*key);
+    *cert = *key = NULL;
+    return -1;
+}
+
 bool gg_certs_due(time_t not_before, time_t not_after, time_t now)
 {
     time_t lifetime = not_after - not_before;

@@ -66,6 +66,13 @@ char *gg_certs_ca_bundle(const char *dir, char *err, size_t errlen);
 int gg_certs_check_pair(const char *cert, size_t cert_len, const char *key, size_t key_len,
                         time_t *not_after, char *err, size_t errlen);
 
+/* Reads the PEM files <cert_file> and <key_file> and checks them as
+ * gg_certs_check_pair does. On success stores their contents (NUL-terminated;
+ * the caller frees both) in <cert> and <key>; on failure sets both to NULL and
+ * says which file is wrong in <err>. Thread-safe. */
+int gg_certs_read_pair(const char *cert_file, const char *key_file, char **cert, char **key,
+                       time_t *not_after, char *err, size_t errlen);
+
 /* True when a certificate valid from <not_before> to <not_after> should be
  * renewed at <now>: once at most a third of its lifetime remains. */
 bool gg_certs_due(time_t not_before, time_t not_after, time_t now);

@@ -66,7 +66,6 @@
 #include "webhook/log.h"
 #include "webhook/metrics.h"
 
-#define MAX_PEM (1u << 20)
 #define MAX_THREADS 64
 #define ADMIN_MAX_CONNECTIONS 64
 #define ADMIN_TIMEOUT 10
@@ -289,60 +288,6 @@ static bool file_id_eq(const struct file_id *a, const struct file_id *b)
 {
     return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
            a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec;
-}
-
-static char *read_pem(const char *path, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "re");
-    if (!f) {
-        seterr(err, errlen, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    struct gg_buf b;
-    gg_buf_init(&b);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        if (b.len + n > MAX_PEM) {
-            seterr(err, errlen, "%s: larger than %u bytes; not a PEM file", path, MAX_PEM);
-            gg_buf_clear(&b);
-            fclose(f);
-            return NULL;
-        }
-        gg_buf_add(&b, chunk, n);
-    }
-    bool failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        seterr(err, errlen, "%s: read error", path);
-        gg_buf_clear(&b);
-        return NULL;
-    }
-    return b.data ? gg_buf_take(&b) : gg_xstrdup("");
-}
-
-/* Reads both files and checks they form a pair, as GnuTLS will need. */
-static int read_pair(const struct gg_server *s, char **cert, char **key, time_t *not_after,
-                     char *err, size_t errlen)
-{
-    char why[256];
-    *cert = read_pem(s->cert_file, err, errlen);
-    if (!*cert)
-        return -1;
-    *key = read_pem(s->key_file, err, errlen);
-    if (!*key)
-        goto fail;
-    if (gg_certs_check_pair(*cert, strlen(*cert), *key, strlen(*key), not_after, why,
-                            sizeof(why)) != 0) {
-        seterr(err, errlen, "%s, %s: %s", s->cert_file, s->key_file, why);
-        goto fail;
-    }
-    return 0;
-fail:
-    free(*cert);
-    free(*key);
-    *cert = *key = NULL;
-    return -1;
 }
 
 /* --- responses ----------------------------------------------------------------- */
@@ -698,7 +643,8 @@ static int rotate(struct gg_server *s, bool force)
     char *cert, *key;
     time_t not_after;
     const char *const failed[] = {"failed"}, *const ok[] = {"ok"};
-    if (read_pair(s, &cert, &key, &not_after, err, sizeof(err)) != 0) {
+    if (gg_certs_read_pair(s->cert_file, s->key_file, &cert, &key, &not_after, err, sizeof(err)) !=
+        0) {
         gg_log(GG_LOG_WARN, "certificate_reload_failed", "{s:s, s:s}", "error", err, "action",
                "keeping the certificate in service");
         gg_metrics_inc(s->m_reloads, failed);
@@ -906,7 +852,7 @@ struct gg_server *gg_server_start(const struct gg_server_config *cfg, char *err,
     time_t not_after;
     file_id_of(s->cert_file, &s->cert_id);
     file_id_of(s->key_file, &s->key_id);
-    if (read_pair(s, &cert, &key, &not_after, err, errlen) != 0)
+    if (gg_certs_read_pair(s->cert_file, s->key_file, &cert, &key, &not_after, err, errlen) != 0)
         goto fail;
     atomic_store(&s->not_after, (long long)not_after);
     register_metrics(s);

@@ -208,7 +208,7 @@ check "--help" grep -q "usage: gateguard webhook --tls-cert FILE --tls-key FILE"
 out=$("$bin" webhook --tls-cert "$certs/tls.crt" 2>&1); st=$?
 check "a missing --tls-key is a usage error (exit 2)" test $st -eq 2 -a -n "$(grep 'tls-key FILE are required' <<<"$out")"
 out=$("$bin" webhook --tls-cert "$tmp/none.crt" --tls-key "$certs/tls.key" --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 2>&1); st=$?
-check "an unreadable certificate names the file (exit 2)" test $st -eq 2 -a -n "$(grep -F "$tmp/none.crt: No such file" <<<"$out")"
+check "an unreadable certificate names the file (exit 2)" test $st -eq 2 -a -n "$(grep -F "$tmp/none.crt: no such file" <<<"$out")"
 out=$("$bin" webhook --tls-cert "$certs/tls.crt" --tls-key "$certs/ca.key" --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 2>&1); st=$?
 check "a key of another certificate is refused (exit 2)" test $st -eq 2 -a -n "$(grep 'the key does not belong to the certificate' <<<"$out")"
 out=$("$bin" webhook --tls-cert "$certs/tls.crt" --tls-key "$certs/tls.key" --listen nonsense 2>&1); st=$?

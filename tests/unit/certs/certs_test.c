@@ -410,3 +410,35 @@ Test(certs_parse_name, rejects_misplaced_wildcards_and_bad_labels)
     cr_assert_eq(gg_certs_parse_name("a..example", out, sizeof(out), &is_ip, err, 256), -1);
     cr_assert_eq(gg_certs_parse_name("", out, sizeof(out), &is_ip, err, 256), -1);
 }
+
+Test(certs_read_pair, reads_both_files_and_names_the_one_that_is_wrong)
+{
+    struct gg_certs_report rep;
+    char err[512], crt[128], key[128], ca_key[128];
+    make_dir();
+    cr_assert_eq(ensure(names, 3, 0, T0, &rep, err), 0, "%s", err);
+    snprintf(crt, sizeof(crt), "%s/tls.crt", dir);
+    snprintf(key, sizeof(key), "%s/tls.key", dir);
+    snprintf(ca_key, sizeof(ca_key), "%s/ca.key", dir);
+    char *c = NULL, *k = NULL;
+    time_t na = 0;
+    cr_assert_eq(gg_certs_read_pair(crt, key, &c, &k, &na, err, sizeof(err)), 0, "%s", err);
+    cr_assert(strstr(c, "-----BEGIN CERTIFICATE-----"));
+    cr_assert(strstr(k, "-----BEGIN PRIVATE KEY-----"));
+    cr_assert_eq(na, T0 + 365 * DAY);
+    free(c);
+    free(k);
+
+    cr_assert_eq(gg_certs_read_pair(crt, ca_key, &c, &k, &na, err, sizeof(err)), -1);
+    cr_assert_null(c);
+    cr_assert_null(k);
+    char want[512];
+    snprintf(want, sizeof(want), "%s, %s: the key does not belong to the certificate", crt, ca_key);
+    cr_assert_str_eq(err, want);
+
+    unlink(key);
+    cr_assert_eq(gg_certs_read_pair(crt, key, &c, &k, &na, err, sizeof(err)), -1);
+    snprintf(want, sizeof(want), "%s: no such file", key);
+    cr_assert_str_eq(err, want);
+    remove_dir();
+}
