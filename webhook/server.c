@@ -8,13 +8,16 @@
  * server owns one listening socket (listen_fd) and never gives it to MHD;
  * every generation gets its own dup() of it, so all generations accept from
  * the same kernel queue and no connection waits on a socket nobody polls.
+ * (MHD_OPTION_HTTPS_CERT_CALLBACK could swap pairs inside one daemon, but it
+ * hands GnuTLS credentials whose lifetime must outlast every session using
+ * them, and would tie this file to GnuTLS's API; daemons are MHD's unit.)
  *
  * Server states and their transitions:
  *   SERVING  --gg_server_shutdown-->  DRAINING  --(in-flight 0 or deadline)-->  STOPPED
  * Generation states:
  *   current  --rotate (watcher or gg_server_reload)-->  retired  --reap-->  freed
  *
- * rotate(): read and check the new pair (OpenSSL, gg_certs_check_pair), start
+ * rotate(): read and check the new pair (OpenSSL, gg_certs_read_pair), start
  * a new generation on a dup of listen_fd, make it current, then quiesce the
  * old one (MHD_quiesce_daemon: it stops accepting, keeps its connections).
  * A retired generation answers with "Connection: close", so each of its
@@ -30,11 +33,13 @@
  *  1. listen_fd is open from start to the end of shutdown; MHD never owns it.
  *  2. A generation's fd is closed only after MHD_stop_daemon on it returned
  *     (MHD's rule for quiesced sockets in threaded modes).
- *  3. At most one generation accepts at a time, except during the moment of
- *     a rotation, when the new one already accepts and the old one not yet
- *     stopped: both are then valid.
- *  4. `lock` guards current, retired, state and the file identities; request
- *     handlers never take it, so stopping a daemon under it cannot deadlock.
+ *  3. At most one generation accepts at a time, except for the moment of a
+ *     rotation when the new one already accepts and the old one is not yet
+ *     quiesced: both then serve a checked pair.
+ *  4. `lock` guards current, retired, state and the file identities. Review
+ *     handlers never take it, so stopping a generation under it cannot
+ *     deadlock; the admin handler reads `state` under it, and the admin
+ *     daemon is stopped outside it.
  *  5. A request's context is made on its first access-handler call and freed
  *     in on_completed, nowhere else; `inflight` counts exactly those alive.
  */
@@ -80,7 +85,6 @@ struct generation {
     struct MHD_Daemon *d;
     int fd;           /* this generation's dup of listen_fd */
     char *cert, *key; /* the PEM pair it serves */
-    time_t not_after;
     unsigned long id;
     atomic_bool retiring;
     atomic_uint conns; /* open connections */
@@ -538,14 +542,13 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 }
 
 /* Starts a generation serving <cert>/<key> (adopted) on a dup of listen_fd. */
-static struct generation *start_generation(struct gg_server *s, char *cert, char *key,
-                                           time_t not_after, char *err, size_t errlen)
+static struct generation *start_generation(struct gg_server *s, char *cert, char *key, char *err,
+                                           size_t errlen)
 {
     struct generation *g = gg_xcalloc(1, sizeof(*g));
     g->srv = s;
     g->cert = cert;
     g->key = key;
-    g->not_after = not_after;
     g->id = s->next_id++;
     g->fd = fcntl(s->listen_fd, F_DUPFD_CLOEXEC, 0);
     if (g->fd < 0) {
@@ -655,7 +658,7 @@ static int rotate(struct gg_server *s, bool force)
         free(key);
         return 0; /* touched, not changed */
     }
-    struct generation *g = start_generation(s, cert, key, not_after, err, sizeof(err));
+    struct generation *g = start_generation(s, cert, key, err, sizeof(err));
     if (!g) {
         gg_log(GG_LOG_ERROR, "certificate_reload_failed", "{s:s, s:s}", "error", err, "action",
                "keeping the certificate in service");
@@ -876,7 +879,7 @@ struct gg_server *gg_server_start(const struct gg_server_config *cfg, char *err,
         goto fail;
     }
 
-    s->current = start_generation(s, cert, key, not_after, err, errlen);
+    s->current = start_generation(s, cert, key, err, errlen);
     cert = key = NULL; /* adopted, also on failure */
     if (!s->current)
         goto fail;
