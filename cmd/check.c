@@ -11,6 +11,7 @@
 #include "cmd/cmd.h"
 #include "validation/errs.h"
 #include "validation/load.h"
+#include "validation/policy.h"
 #include "validation/validate.h"
 #include "validation/xalloc.h"
 
@@ -140,17 +141,19 @@ int gg_cmd_check(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (policy) {
-        /* the cross-object engine reads the policy; until it is wired in,
-         * refuse rather than silently ignore the platform team's rules */
-        fprintf(stderr, "gateguard check: --policy %s: ownership policies are not supported by "
-                        "this build\n",
-                policy);
-        return 2;
-    }
     char err[1024];
+    struct gg_policy *pol = NULL;
+    if (policy) {
+        /* a policy that does not parse is refused, never half-applied */
+        pol = gg_policy_load(policy, err, sizeof(err));
+        if (!pol) {
+            fprintf(stderr, "gateguard check: --policy: %s\n", err);
+            return 2;
+        }
+    }
     if (gg_validate_init(err, sizeof(err)) < 0) {
         fprintf(stderr, "gateguard check: %s\n", err);
+        gg_policy_unref(pol);
         return 2;
     }
 
@@ -170,7 +173,7 @@ int gg_cmd_check(int argc, char **argv)
     gg_errs_init(&errs);
     errs.limit = (size_t)max_errors;
     struct gg_check_stats st;
-    gg_check_docs(&docs, NULL, &errs, &st);
+    gg_check_docs(&docs, pol, &errs, &st);
     size_t objects = st.objects;
     if (st.input_errors)
         rc = 2;
@@ -190,5 +193,6 @@ int gg_cmd_check(int argc, char **argv)
     json_decref(load_errors);
     gg_errs_clear(&errs);
     gg_docs_clear(&docs);
+    gg_policy_unref(pol);
     return rc;
 }

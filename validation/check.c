@@ -3,9 +3,13 @@
  * each, then the cross-object step over the whole set. */
 #include "check.h"
 
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "cross.h"
 #include "kinds.h"
+#include "store.h"
 #include "validate.h"
 #include "xalloc.h"
 
@@ -40,11 +44,30 @@ static void subject_of(const struct gg_doc *d, const struct gg_docs *docs, struc
     s->lines = docs->lines;
 }
 
+/* The cross-object step: every object that passed on its own goes into a
+ * store (objects with errors would not exist in a cluster), then each Gateway
+ * API object among them is checked against the rest. */
+static void cross_step(struct gg_docs *docs, const bool *valid, const struct gg_policy *policy,
+                       struct gg_errs *errs)
+{
+    struct gg_store *store = gg_store_new();
+    for (size_t i = 0; i < docs->n; i++)
+        if (valid[i])
+            gg_store_put_json(store, docs->items[i].obj);
+    for (size_t i = 0; i < docs->n; i++) {
+        if (!valid[i])
+            continue;
+        subject_of(&docs->items[i], docs, &errs->subject);
+        gg_cross_check(store, policy, docs->items[i].obj, NULL, errs);
+    }
+    gg_store_free(store);
+}
+
 void gg_check_docs(struct gg_docs *docs, const struct gg_policy *policy, struct gg_errs *errs,
                    struct gg_check_stats *st)
 {
-    (void)policy; /* read by the cross-object step */
     memset(st, 0, sizeof(*st));
+    bool *valid = gg_xcalloc(docs->n ? docs->n : 1, sizeof(*valid));
     for (size_t i = 0; i < docs->n; i++) {
         struct gg_doc *d = &docs->items[i];
         const char *api = json_string_value(json_object_get(d->obj, "apiVersion"));
@@ -64,10 +87,15 @@ void gg_check_docs(struct gg_docs *docs, const struct gg_policy *policy, struct 
         subject_of(d, docs, &errs->subject);
         if (!gg_validate_handles(d->obj)) {
             st->context++;
+            valid[i] = true;
             continue;
         }
         st->objects++;
+        size_t before = errs->n_errors;
         gg_validate_object(d->obj, NULL, errs);
+        valid[i] = errs->n_errors == before;
     }
+    cross_step(docs, valid, policy, errs);
+    free(valid);
     memset(&errs->subject, 0, sizeof(errs->subject));
 }

@@ -405,6 +405,7 @@ static void index_route(struct gg_store *s, struct rec *r)
             p->routes->prev = a;
         p->routes = a;
         p->n_routes++;
+        p->n_grpc_routes += o->kind == GG_KIND_GRPCROUTE;
         for (size_t h = 0; h < rt->n_hostnames; h++)
             if (rt->hostnames[h])
                 hosts_add(s, p, rt->hostnames[h], r->nsr->id);
@@ -430,6 +431,7 @@ static void unindex_route(struct gg_store *s, struct rec *r)
         if (a->next)
             a->next->prev = a->prev;
         p->n_routes--;
+        p->n_grpc_routes -= r->obj->kind == GG_KIND_GRPCROUTE;
         parent_release(s, p);
     }
     free(r->attach);
@@ -700,6 +702,17 @@ void gg_store_each_route_of(const struct gg_store *s, enum gg_model_kind kind, c
     for (const struct attach *a = p->routes; a; a = a->next)
         if (!cb(a->route->obj, a->index, ctx))
             return;
+}
+
+size_t gg_store_count_routes_of(const struct gg_store *s, enum gg_model_kind kind, const char *ns,
+                                const char *name, enum gg_model_kind route_kind)
+{
+    const struct parent *p = store_parent_find(s, kind, ns, name);
+    if (!p)
+        return 0;
+    if (route_kind == GG_KIND_GRPCROUTE)
+        return p->n_grpc_routes;
+    return route_kind == GG_KIND_HTTPROUTE ? p->n_routes - p->n_grpc_routes : 0;
 }
 
 void gg_store_each_listenerset_of(const struct gg_store *s, const char *ns, const char *name,

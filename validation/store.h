@@ -98,6 +98,9 @@ void gg_store_each_namespace_labeled(const struct gg_store *s, const char *key, 
  * <name>), once per such parentRef, with its index. */
 void gg_store_each_route_of(const struct gg_store *s, enum gg_model_kind kind, const char *ns,
                             const char *name, gg_store_attach_cb cb, void *ctx);
+/* How many parentRefs of routes of <route_kind> name that parent. */
+size_t gg_store_count_routes_of(const struct gg_store *s, enum gg_model_kind kind, const char *ns,
+                                const char *name, enum gg_model_kind route_kind);
 /* ListenerSets whose parentRef names the Gateway <ns>/<name>. */
 void gg_store_each_listenerset_of(const struct gg_store *s, const char *ns, const char *name,
                                   gg_store_object_cb cb, void *ctx);

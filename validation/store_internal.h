@@ -34,6 +34,7 @@ struct parent {
     uint64_t hash;
     struct attach *routes;   /* routes whose parentRefs name it */
     uint32_t n_routes;
+    uint32_t n_grpc_routes;  /* of those, GRPCRoute parentRefs */
     struct rec *listenersets; /* for Gateways: ListenerSets whose parentRef names it */
     uint32_t n_listenersets;
     struct hnode *root;       /* hostname claims of its routes; NULL when none */

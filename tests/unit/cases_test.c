@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The fixture table: every tests/cases/<kind>/<case>.yaml is checked as
  * `gateguard check` would check it, and its findings must equal
- * <case>.want line for line. A new rule is one new pair of files. */
+ * <case>.want line for line. A new rule is one new pair of files. A
+ * <case>.policy next to the case is its ownership policy (--policy). */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <dirent.h>
@@ -9,9 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "validation/check.h"
 #include "validation/load.h"
+#include "validation/policy.h"
 #include "validation/validate.h"
 #include "validation/xalloc.h"
 
@@ -89,6 +92,23 @@ ParameterizedTestParameters(fixtures, match_their_want_files)
     return cr_make_param_array(struct fixture, all, n, free_fixtures);
 }
 
+/* Fixtures outside cross/ test one object's rules: they run with every
+ * cross-object check off, so a route fixture without its Gateway does not
+ * also list "Gateway not found". cross/ fixtures run with all checks on. */
+static struct gg_policy *single_object_policy(void)
+{
+    struct gg_buf b;
+    gg_buf_init(&b);
+    gg_buf_adds(&b, "checks:\n");
+    for (int i = 0; i < GG_CHECK_COUNT; i++)
+        gg_buf_addf(&b, "  %s: \"off\"\n", gg_check_name((enum gg_check_id)i));
+    char err[256];
+    struct gg_policy *p = gg_policy_parse("single-object.policy", b.data, b.len, err, sizeof(err));
+    cr_assert_not_null(p, "%s", err);
+    gg_buf_clear(&b);
+    return p;
+}
+
 static char *slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -126,15 +146,27 @@ ParameterizedTest(struct fixture *fx, fixtures, match_their_want_files)
     if (gg_load_buffer(&docs, base, yaml, ylen, err, sizeof(err)) < 0) {
         gg_buf_addf(&got, "load error: %s\n", err);
     } else {
+        /* <case>.policy, when present, is the ownership policy for the case */
+        char policy_path[4096];
+        snprintf(policy_path, sizeof(policy_path), "%.*s.policy", (int)(strlen(fx->yaml) - 5),
+                 fx->yaml);
+        struct gg_policy *pol = NULL;
+        if (access(policy_path, R_OK) == 0) {
+            pol = gg_policy_load(policy_path, err, sizeof(err));
+            cr_assert_not_null(pol, "%s", err);
+        } else if (!strstr(fx->yaml, "/cross/")) {
+            pol = single_object_policy();
+        }
         struct gg_errs errs;
         gg_errs_init(&errs);
         struct gg_check_stats st;
-        gg_check_docs(&docs, NULL, &errs, &st);
+        gg_check_docs(&docs, pol, &errs, &st);
         for (size_t i = 0; i < errs.n; i++) {
             gg_err_render_line(&errs.items[i], &got);
             gg_buf_addc(&got, '\n');
         }
         gg_errs_clear(&errs);
+        gg_policy_unref(pol);
     }
     cr_expect_str_eq(got.data ? got.data : "", want, "%s: findings differ from %s\n--- got\n%s",
                      fx->yaml, want_path, got.data ? got.data : "");
