@@ -106,6 +106,10 @@ build/asan/unit_tests: $(call obj,asan,$(TEST_SRC) $(APP_SRC) $(filter-out cmd/m
 build/rel/bench_validate: build/rel/bench/validate.o build/rel/libggcore.a
 	$(CC) -o $@ $^ $(LIBS)
 
+# --- bench-store: the store and the cross-object checks (bench/store.c) -------
+build/rel/bench_store: build/rel/bench/store.o build/rel/libggcore.a
+	$(CC) -o $@ $^ $(LIBS)
+
 # --- the two commands the README starts with -----------------------------------
 run: build
 	@./tools/run.sh
@@ -117,7 +121,7 @@ test: deps build/asan/gateguard build/asan/unit_tests build/rel/gateguard
 bench-validate: build
 	@./bench/validate.sh
 
-bench-store: build
+bench-store: build build/rel/bench_store
 	@./bench/store.sh
 
 bench-webhook: build

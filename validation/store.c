@@ -68,8 +68,10 @@ static struct nsrec *ns_get(struct gg_store *s, const char *name)
     struct nsrec *n = ns_find(s, name);
     if (n)
         return n;
-    n = gg_xcalloc(1, sizeof(*n));
-    n->name = gg_xstrdup(name);
+    size_t len = strlen(name);
+    n = gg_xcalloc(1, sizeof(*n) + len + 1);
+    memcpy(n->name_buf, name, len);
+    n->name = n->name_buf;
     if (s->n_ns == s->cap_ns) {
         s->cap_ns = s->cap_ns ? s->cap_ns * 2 : 64;
         s->ns_by_id = gg_xrealloc(s->ns_by_id, s->cap_ns * sizeof(*s->ns_by_id));
@@ -577,10 +579,8 @@ void gg_store_free(struct gg_store *s)
         rec_free(all[i]);
     }
     free(all);
-    for (uint32_t i = 0; i < s->n_ns; i++) {
-        free(s->ns_by_id[i]->name);
+    for (uint32_t i = 0; i < s->n_ns; i++)
         free(s->ns_by_id[i]);
-    }
     free(s->ns_by_id);
     gg_hmap_clear(&s->objects);
     gg_hmap_clear(&s->namespaces);
@@ -646,6 +646,11 @@ void gg_store_read_end(const struct gg_store *s)
 const struct gg_object *gg_store_find(const struct gg_store *s, enum gg_model_kind kind, const char *ns,
                                       const char *name)
 {
+    if (kind == GG_KIND_NAMESPACE) {
+        /* the namespace table is small and warm; the object table is not */
+        const struct nsrec *n = name ? ns_find(s, name) : NULL;
+        return n ? n->ns_obj : NULL;
+    }
     struct rec *r = rec_find(s, kind, ns, name);
     return r ? r->obj : NULL;
 }

@@ -20,11 +20,12 @@ struct hnode;
 /* A namespace the store has seen (by an object in it or a Namespace object).
  * Records live as long as the store: their ids are kept in the tries. */
 struct nsrec {
-    char *name; /* owned */
+    const char *name; /* points at name_buf */
     uint32_t id;
     const struct gg_object *ns_obj;   /* borrowed from its rec; NULL when not stored */
     struct rec *head[GG_KIND_COUNT];  /* objects in this namespace, per kind */
     uint32_t count[GG_KIND_COUNT];
+    char name_buf[]; /* inline, so a lookup reads one block */
 };
 
 /* A Gateway or ListenerSet as routes name it, whether or not it is stored. */
