@@ -13,16 +13,21 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "kube/config.h"
+#include "kube/dir.h"
+#include "kube/watch.h"
 #include "validation/errs.h"
 #include "validation/validate.h"
 #include "webhook/admission.h"
 #include "webhook/log.h"
 #include "webhook/metrics.h"
 #include "webhook/server.h"
+#include "webhook/view.h"
 
 static const char usage[] =
     "usage: gateguard webhook --tls-cert FILE --tls-key FILE [--listen ADDR:PORT]\n"
-    "                         [--admin-listen ADDR:PORT] [--source dir:PATH] [--policy FILE]\n"
+    "                         [--admin-listen ADDR:PORT] [--source dir:PATH|kube]\n"
+    "                         [--kubeconfig FILE] [--policy FILE]\n"
     "                         [--threads N] [--max-connections N] [--idle-timeout SECONDS]\n"
     "                         [--log-level LEVEL]\n"
     "\n"
@@ -36,9 +41,15 @@ static const char usage[] =
     "  --tls-key FILE           PEM private key (e.g. tls.key)\n"
     "  --listen ADDR:PORT       reviews over TLS (default :8443)\n"
     "  --admin-listen ADDR:PORT health, readiness and metrics (default :8081)\n"
-    "  --source dir:PATH        the cluster view for cross-object checks (not available\n"
-    "                           in this build yet)\n"
-    "  --policy FILE            the ownership policy (not available in this build yet)\n"
+    "  --source dir:PATH        the cluster view for cross-object checks: a folder of\n"
+    "                           manifests, re-read when it changes\n"
+    "  --source kube            the cluster view from the Kubernetes API (list + watch);\n"
+    "                           /readyz turns ready once every kind was listed\n"
+    "  --kubeconfig FILE        for --source kube (default: $KUBECONFIG, in-cluster,\n"
+    "                           then ~/.kube/config)\n"
+    "  --policy FILE            the ownership policy (docs/policy.md), re-read when it\n"
+    "                           changes; a bad file keeps the old policy in force\n"
+    "  Without --source, reviews get single-object validation only.\n"
     "  --threads N              worker threads for reviews (default: one per CPU)\n"
     "  --max-connections N      open connections on the review port (default 1024);\n"
     "                           more are closed as they arrive\n"
@@ -57,7 +68,8 @@ enum {
     OPT_THREADS,
     OPT_MAX_CONNS,
     OPT_IDLE,
-    OPT_LOG_LEVEL
+    OPT_LOG_LEVEL,
+    OPT_KUBECONFIG
 };
 
 static const struct option options[] = {
@@ -71,6 +83,7 @@ static const struct option options[] = {
     {"max-connections", required_argument, NULL, OPT_MAX_CONNS},
     {"idle-timeout", required_argument, NULL, OPT_IDLE},
     {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+    {"kubeconfig", required_argument, NULL, OPT_KUBECONFIG},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -95,22 +108,26 @@ static int parse_count(const char *s, long max, unsigned *out)
     return 0;
 }
 
-/* The engine behind the admission callback: CREATE and UPDATE validate the
- * new object (the old one feeds transition rules). A DELETE carries nothing
- * for single-object validation; what deleting a ReferenceGrant, Gateway or
- * Namespace would break is a question for the store, which arrives with
- * --source. gg_validate_object is thread-safe after gg_validate_init. */
-static void validate_engine(void *ctx, const struct gg_admission_request *req, struct gg_errs *errs)
+/* Without a source there is no view of the cluster: CREATE and UPDATE get
+ * single-object validation (the old object feeds transition rules) and a
+ * DELETE is allowed. gg_validate_object is thread-safe after gg_validate_init. */
+static void validate_single(void *ctx, const struct gg_admission_request *req,
+                            struct gg_errs *errs)
 {
     (void)ctx;
     if (req->object)
         gg_validate_object(req->object, req->old_object, errs);
 }
 
+static void set_ready(void *ctx)
+{
+    gg_server_set_ready(ctx, true);
+}
+
 int gg_cmd_webhook(int argc, char **argv)
 {
     struct gg_server_config cfg = {0};
-    const char *source = NULL, *policy = NULL;
+    const char *source = NULL, *policy = NULL, *kubeconfig = NULL;
     char err[512];
 
     optind = 0; /* glibc: start over, whoever parsed before */
@@ -130,9 +147,12 @@ int gg_cmd_webhook(int argc, char **argv)
             cfg.admin_listen = optarg;
             break;
         case OPT_SOURCE:
-            if (strncmp(optarg, "dir:", 4) != 0 || optarg[4] == '\0')
-                return usage_error("--source %s: want dir:PATH", optarg);
+            if (strcmp(optarg, "kube") != 0 && (strncmp(optarg, "dir:", 4) != 0 || !optarg[4]))
+                return usage_error("--source %s: want dir:PATH or kube", optarg);
             source = optarg;
+            break;
+        case OPT_KUBECONFIG:
+            kubeconfig = optarg;
             break;
         case OPT_POLICY:
             policy = optarg;
@@ -167,16 +187,12 @@ int gg_cmd_webhook(int argc, char **argv)
         return usage_error("unexpected argument '%s'", argv[optind]);
     if (!cfg.cert_file || !cfg.key_file)
         return usage_error("%s", "--tls-cert FILE and --tls-key FILE are required");
-    /* The store exists, but no source feeds it yet; starting as if it did
-     * would answer reviews without the cross-object checks the flag asks for. */
-    if (source)
-        return usage_error("--source %s: the folder source is not available in this build "
-                           "yet; without --source, reviews get single-object validation",
-                           source);
-    if (policy)
-        return usage_error("--policy %s: ownership policies are not available in this build "
-                           "yet",
+    if (policy && !source)
+        return usage_error("--policy %s: the policy rules the cross-object checks, which need "
+                           "--source",
                            policy);
+    if (kubeconfig && (!source || strcmp(source, "kube") != 0))
+        return usage_error("--kubeconfig %s: only with --source kube", kubeconfig);
 
     if (gg_validate_init(err, sizeof(err)) != 0) {
         gg_log(GG_LOG_ERROR, "startup_failed", "{s:s}", "error", err);
@@ -194,19 +210,45 @@ int gg_cmd_webhook(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 
     struct gg_metrics *metrics = gg_metrics_new();
-    struct gg_admission adm = {.validate = validate_engine};
+    struct gg_kube_config kcfg;
+    gg_kube_config_init(&kcfg);
+    struct gg_view *view = NULL;
+    struct gg_source *src = NULL;
+    struct gg_server *srv = NULL;
+    int is_kube = source && strcmp(source, "kube") == 0;
+    if (is_kube && gg_kube_config_load(&kcfg, kubeconfig, err, sizeof(err)) != 0)
+        goto startup_failed;
+    if (source) {
+        struct gg_view_config vcfg = {.policy_path = policy,
+                                      .trust_source = is_kube,
+                                      .metrics = metrics};
+        if (!(view = gg_view_new(&vcfg, err, sizeof(err))))
+            goto startup_failed;
+    }
+
+    struct gg_admission adm = {.validate = view ? gg_view_validate : validate_single,
+                               .ctx = view};
     cfg.review = gg_admission_review;
     cfg.review_ctx = &adm;
     cfg.metrics = metrics;
-    struct gg_server *srv = gg_server_start(&cfg, err, sizeof(err));
-    if (!srv) {
-        gg_log(GG_LOG_ERROR, "startup_failed", "{s:s}", "error", err);
-        gg_metrics_free(metrics);
-        return 2;
+    if (view) {
+        cfg.violations = gg_view_violations;
+        cfg.violations_ctx = view;
     }
-    /* Ready once reviews can be answered. With a source, this waits for its
-     * first full sync instead. */
-    gg_server_set_ready(srv, true);
+    if (!(srv = gg_server_start(&cfg, err, sizeof(err))))
+        goto startup_failed;
+    if (!view) {
+        /* nothing to sync: ready once reviews can be answered */
+        gg_server_set_ready(srv, true);
+    } else {
+        /* ready after the source's first full sync: a review answered from
+         * an empty view would miss every cross-object finding */
+        gg_view_set_on_synced(view, set_ready, srv);
+        src = is_kube ? gg_source_kube_new(&kcfg, gg_view_source_cb, view, err, sizeof(err))
+                      : gg_source_dir_new(source + 4, gg_view_source_cb, view, err, sizeof(err));
+        if (!src)
+            goto startup_failed;
+    }
 
     int sig = 0;
     for (;;) {
@@ -216,10 +258,26 @@ int gg_cmd_webhook(int argc, char **argv)
             break;
         gg_log(GG_LOG_INFO, "signal", "{s:s}", "signal", "SIGHUP");
         gg_server_reload(srv);
+        if (view)
+            gg_view_reload_policy(view, err, sizeof(err));
     }
     gg_log(GG_LOG_INFO, "signal", "{s:s}", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     int rc = gg_server_shutdown(srv);
+    gg_source_free(src);
     gg_server_free(srv);
+    gg_view_free(view);
+    gg_kube_config_clear(&kcfg);
     gg_metrics_free(metrics);
     return rc == 0 ? 0 : 1;
+
+startup_failed:
+    gg_log(GG_LOG_ERROR, "startup_failed", "{s:s}", "error", err);
+    if (srv)
+        gg_server_shutdown(srv);
+    gg_source_free(src);
+    gg_server_free(srv);
+    gg_view_free(view);
+    gg_kube_config_clear(&kcfg);
+    gg_metrics_free(metrics);
+    return 2;
 }
