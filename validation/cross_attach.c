@@ -4,6 +4,8 @@
  * namespaces and kinds, the protocol), whether its hostnames intersect them
  * (Gateway API "Hostname" and "AllowedRoutes" docs, GEP-1713 for
  * ListenerSets), and the policy's attachment rules and required hostnames. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cross_internal.h"
@@ -357,13 +359,12 @@ static void attachment_policy(struct cross *c, const struct gg_path *pr, const s
 /* Whether the policy wants hostnames on this route, for the parent reached
  * through <ref>. */
 static bool needs_hostnames(struct cross *c, const struct gg_ref *ref,
-                            const struct gg_object *parent, const char **gw)
+                            const struct gg_object *parent)
 {
     enum gg_require_hostnames req = gg_policy_require_hostnames(c->pol);
     const char *gw_ns, *gw_name;
     if (req == GG_REQUIRE_HOSTNAMES_NEVER || !gateway_of(c, ref, parent, &gw_ns, &gw_name))
         return false;
-    *gw = gw_ns;
     return req == GG_REQUIRE_HOSTNAMES_ALWAYS || strcmp(gw_ns, c->o->ns) != 0;
 }
 
@@ -390,8 +391,7 @@ void cross_check_route_attach(struct cross *c)
         const struct gg_object *parent = cross_find_parent(c->s, ref, c->o->ns);
         if (!exempt) {
             attachment_policy(c, &pr, ref, parent);
-            const char *gw_ns;
-            if (!has_hosts && !hostnames_required && needs_hostnames(c, ref, parent, &gw_ns)) {
+            if (!has_hosts && !hostnames_required && needs_hostnames(c, ref, parent)) {
                 hostnames_required = true;
                 required_by = parent;
                 required_ref = ref;

@@ -10,6 +10,7 @@
  *    the oldest, then "namespace/name".
  * Both find candidates through indexes (the rule-match index; route counts
  * per parent) so the common case of no conflict costs a few hash lookups. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -5,6 +5,8 @@
  * change or deletion would stop permitting. Each affected object is named
  * (these are warnings for whoever makes the change, so naming them is the
  * point), up to IMPACT_MAX, then a count. */
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cross_internal.h"
@@ -17,7 +19,8 @@ struct impact {
     size_t n;
 };
 
-static void impact_add(struct impact *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void impact_add(struct impact *im, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void impact_add(struct impact *im, const char *fmt, ...)
 {
     if (im->n++ >= IMPACT_MAX)

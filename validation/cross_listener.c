@@ -13,6 +13,7 @@
  *    older ListenerSet's.
  *  - TLS: a TLS-terminating listener with no certificateRefs, and each
  *    certificateRef's grant and Secret (cross_refgrant.c). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cross_internal.h"
@@ -82,8 +83,8 @@ static void conflict_message(struct gg_buf *b, const char *reason, const struct 
                     "HostnameConflict: listener \"%s\" (%s) and listener \"%s\" (%s)%s both take "
                     "%s%s%s on port %d",
                     mine->name ? mine->name : "", mine->protocol, theirs->name ? theirs->name : "",
-                    theirs->protocol, whose, mine->hostname ? "\"" : "", host_or_any(mine->hostname),
-                    mine->hostname ? "\"" : "", mine->port);
+                    theirs->protocol, whose, mine->hostname ? "\"" : "",
+                    host_or_any(mine->hostname), mine->hostname ? "\"" : "", mine->port);
 }
 
 /* Conflicts among the listeners of one object; the later listener is named. */
@@ -248,7 +249,8 @@ static bool other_ls_cb(const struct gg_object *m, void *ctx)
         if (sc->reported[i])
             continue;
         for (size_t k = 0; k < theirs->n_listeners; k++) {
-            const char *reason = cross_listener_conflict(&mine->listeners[i], &theirs->listeners[k]);
+            const char *reason =
+                cross_listener_conflict(&mine->listeners[i], &theirs->listeners[k]);
             if (!reason)
                 continue;
             if (cross_comes_first(c->o, m) &&

@@ -5,6 +5,7 @@
  * group, kind and namespace and whose `to` names the target's group and kind
  * (and name, when set). Also whether the referenced Service or Secret
  * exists. A parentRef needs no grant: allowedRoutes is its only gate. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cross_internal.h"

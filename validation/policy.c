@@ -394,8 +394,8 @@ static void attachments(struct parser *ps, const json_t *arr)
             return;
         }
         r->n_targets = json_array_size(gws);
-        r->targets =
-            gg_arena_alloc(&ps->pol->arena, (r->n_targets ? r->n_targets : 1) * sizeof(*r->targets));
+        size_t nt = r->n_targets ? r->n_targets : 1;
+        r->targets = gg_arena_alloc(&ps->pol->arena, nt * sizeof(*r->targets));
         for (size_t k = 0; k < r->n_targets && !ps->failed; k++) {
             char tw[128];
             snprintf(tw, sizeof(tw), "%.60s.gateways[%zu]", w, k);

@@ -643,8 +643,8 @@ void gg_store_read_end(const struct gg_store *s)
     pthread_rwlock_unlock((pthread_rwlock_t *)&s->lock);
 }
 
-const struct gg_object *gg_store_find(const struct gg_store *s, enum gg_model_kind kind, const char *ns,
-                                      const char *name)
+const struct gg_object *gg_store_find(const struct gg_store *s, enum gg_model_kind kind,
+                                      const char *ns, const char *name)
 {
     if (kind == GG_KIND_NAMESPACE) {
         /* the namespace table is small and warm; the object table is not */
@@ -666,7 +666,8 @@ size_t gg_store_count_in(const struct gg_store *s, enum gg_model_kind kind, cons
     return n && kind < GG_KIND_COUNT ? n->count[kind] : 0;
 }
 
-void gg_store_each(const struct gg_store *s, enum gg_model_kind kind, gg_store_object_cb cb, void *ctx)
+void gg_store_each(const struct gg_store *s, enum gg_model_kind kind, gg_store_object_cb cb,
+                   void *ctx)
 {
     for (size_t i = 0; i < s->objects.cap; i++) {
         const struct rec *r = s->objects.slots[i].val;

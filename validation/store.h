@@ -78,15 +78,16 @@ typedef bool (*gg_store_object_cb)(const struct gg_object *o, void *ctx);
 typedef bool (*gg_store_attach_cb)(const struct gg_object *route, size_t parent_index, void *ctx);
 
 /* The object, or NULL. <ns> is ignored for cluster-scoped kinds. */
-const struct gg_object *gg_store_find(const struct gg_store *s, enum gg_model_kind kind, const char *ns,
-                                      const char *name);
+const struct gg_object *gg_store_find(const struct gg_store *s, enum gg_model_kind kind,
+                                      const char *ns, const char *name);
 
 size_t gg_store_count(const struct gg_store *s, enum gg_model_kind kind);
 /* Objects of <kind> in namespace <ns>. */
 size_t gg_store_count_in(const struct gg_store *s, enum gg_model_kind kind, const char *ns);
 
 /* Every object of <kind>, in no particular order. */
-void gg_store_each(const struct gg_store *s, enum gg_model_kind kind, gg_store_object_cb cb, void *ctx);
+void gg_store_each(const struct gg_store *s, enum gg_model_kind kind, gg_store_object_cb cb,
+                   void *ctx);
 /* Objects of <kind> in namespace <ns>. */
 void gg_store_each_in(const struct gg_store *s, enum gg_model_kind kind, const char *ns,
                       gg_store_object_cb cb, void *ctx);
@@ -133,8 +134,9 @@ const char *gg_store_hostname_claimant(const struct gg_store *s, enum gg_model_k
 /* The index key of one match of a route of <route_kind> on the parent
  * (<pkind>, <pns>, <pname>) under <hostname> (NULL: the route has none);
  * <match_hash> is gg_match_hash_http or gg_match_hash_grpc. */
-uint64_t gg_store_match_key(enum gg_model_kind route_kind, enum gg_model_kind pkind, const char *pns,
-                            const char *pname, const char *hostname, uint64_t match_hash);
+uint64_t gg_store_match_key(enum gg_model_kind route_kind, enum gg_model_kind pkind,
+                            const char *pns, const char *pname, const char *hostname,
+                            uint64_t match_hash);
 
 struct gg_store_match {
     const struct gg_object *route;

@@ -12,8 +12,9 @@
 #include "store_internal.h"
 #include "xalloc.h"
 
-uint64_t gg_store_match_key(enum gg_model_kind route_kind, enum gg_model_kind pkind, const char *pns,
-                            const char *pname, const char *hostname, uint64_t match_hash)
+uint64_t gg_store_match_key(enum gg_model_kind route_kind, enum gg_model_kind pkind,
+                            const char *pns, const char *pname, const char *hostname,
+                            uint64_t match_hash)
 {
     uint64_t h = store_key_hash(pkind, pns, pname);
     h = gg_hash_str(hostname ? hostname : "", h ^ gg_hash_u64((uint64_t)route_kind + 17));

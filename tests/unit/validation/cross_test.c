@@ -348,7 +348,8 @@ Test(cross_check, ignores_kinds_without_cross_rules_and_malformed_objects)
     out = check(s, NULL,
                 "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n"
                 "metadata: {name: odd, namespace: apps}\n"
-                "spec: {parentRefs: [7, {name: 5}], hostnames: {a: b}, rules: [[], {matches: 3}]}\n",
+                "spec: {parentRefs: [7, {name: 5}], hostnames: {a: b},\n"
+                "       rules: [[], {matches: 3}]}\n",
                 NULL, NULL);
     cr_expect_str_eq(out, "", "odd shapes read as absent: %s", out);
     free(out);

@@ -7,8 +7,10 @@
 
 Test(match_identity, ignores_header_order_and_header_name_case)
 {
-    struct gg_kv_match h1[] = {{"X-Env", "canary", GG_MATCH_EXACT}, {"x-user", "1", GG_MATCH_EXACT}};
-    struct gg_kv_match h2[] = {{"x-user", "1", GG_MATCH_EXACT}, {"x-env", "canary", GG_MATCH_EXACT}};
+    struct gg_kv_match h1[] = {{"X-Env", "canary", GG_MATCH_EXACT},
+                               {"x-user", "1", GG_MATCH_EXACT}};
+    struct gg_kv_match h2[] = {{"x-user", "1", GG_MATCH_EXACT},
+                               {"x-env", "canary", GG_MATCH_EXACT}};
     struct gg_http_match a = {"/api", "GET", h1, NULL, 2, 0, GG_MATCH_PATH_PREFIX};
     struct gg_http_match b = {"/api", "GET", h2, NULL, 2, 0, GG_MATCH_PATH_PREFIX};
     cr_expect(gg_match_equal_http(&a, &b));
