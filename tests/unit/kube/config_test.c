@@ -161,7 +161,8 @@ Test(kubeconfig, names_the_file_line_entry_and_missing_field)
     cr_expect_str_eq(fails_with(text, NULL), "D/config:10: cluster \"c1\": missing field server");
     cr_expect_str_eq(fails_with(ctx_head, NULL),
                      "D/config:5: context \"dev\": cluster \"c1\" not found");
-    cr_expect_str_eq(fails_with(ctx_head, "prod"), "kubeconfig D/config: context \"prod\" not found");
+    cr_expect_str_eq(fails_with(ctx_head, "prod"),
+                     "kubeconfig D/config: context \"prod\" not found");
     cr_expect_str_eq(fails_with("apiVersion: v1\nkind: Config\n", NULL),
                      "kubeconfig D/config: current-context is not set; name a context");
     cr_expect_str_eq(fails_with("current-context: x\ncontexts:\n- name: x\n  context: {}\n", NULL),
