@@ -17,7 +17,7 @@ if ! ./build/asan/unit_tests --jobs 2; then
     failed_suites+=("unit")
 fi
 
-for t in tests/cli/*.sh tests/integration/*.sh; do
+for t in tests/cli/*.sh tests/integration/*.sh tests/e2e/*.sh; do
     [ -e "$t" ] || continue
     echo "== $t"
     if ! timeout 900 bash "$t"; then

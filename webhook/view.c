@@ -168,9 +168,20 @@ void gg_view_audit_now(struct gg_view *v)
     pthread_mutex_unlock(&v->mu);
 }
 
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Wakes each second (or when signalled) to look at the policy file, and runs
+ * the audit when the store changed, at most once per interval so a stream of
+ * source events does not keep a core busy auditing. */
 static void *background(void *arg)
 {
     struct gg_view *v = arg;
+    double last_audit = 0;
     pthread_mutex_lock(&v->mu);
     while (!v->stopping) {
         struct timespec until;
@@ -179,17 +190,16 @@ static void *background(void *arg)
         pthread_cond_timedwait(&v->cond, &v->mu, &until);
         if (v->stopping)
             break;
-        bool run = v->dirty && v->synced;
-        v->dirty = false;
+        bool due = now_s() - last_audit >= GG_VIEW_AUDIT_INTERVAL_MS / 1000.0;
+        bool run = v->dirty && v->synced && due;
+        if (run)
+            v->dirty = false;
         pthread_mutex_unlock(&v->mu);
 
         poll_policy(v);
         if (run) {
             gg_view_audit_now(v);
-            /* bound the audit's share of a core while objects stream in */
-            struct timespec pause = {GG_VIEW_AUDIT_INTERVAL_MS / 1000,
-                                     (GG_VIEW_AUDIT_INTERVAL_MS % 1000) * 1000000L};
-            nanosleep(&pause, NULL);
+            last_audit = now_s();
         }
         pthread_mutex_lock(&v->mu);
     }
