@@ -401,3 +401,21 @@ const struct gg_cel_rule *gg_cel_find(const char *message, const char *rule_text
             return &gg_cel_rules[i];
     return NULL;
 }
+
+_Thread_local struct cel_cache_entry gg_cel_cache[CEL_CACHE_SIZE];
+_Thread_local unsigned gg_cel_cache_gen;
+static _Thread_local unsigned cel_cache_next;
+
+void gg_cel_begin(void)
+{
+    if (++cel_cache_next == 0) { /* wrapped: forget every entry */
+        memset(gg_cel_cache, 0, sizeof(gg_cel_cache));
+        cel_cache_next = 1;
+    }
+    gg_cel_cache_gen = cel_cache_next;
+}
+
+void gg_cel_end(void)
+{
+    gg_cel_cache_gen = 0;
+}

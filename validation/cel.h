@@ -37,6 +37,11 @@ struct gg_cel_rule {
 /* FNV-1a, 64 bits, over the bytes of <rule_text>. */
 uint64_t gg_cel_hash(const char *rule_text);
 
+/* Bracket the evaluation of one object's rules (on one thread): in between,
+ * predicates may cache field lookups, so the object must not change. */
+void gg_cel_begin(void);
+void gg_cel_end(void);
+
 /* The implementation of the rule with this message and text, or NULL. */
 const struct gg_cel_rule *gg_cel_find(const char *message, const char *rule_text);
 

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -135,12 +136,39 @@ static inline struct cel_bool cel_count_is_one(struct cel_count c)
  * apiserver prunes nulls of non-nullable fields (no Gateway API field is nullable) before
  * defaulting, so CEL never sees one. A non-object <obj> has no fields; the schema validator
  * rejects such objects before CEL would run. */
+/* Field lookups repeat: the fourteen filter rules each read the same filter's `type`, the
+ * eleven path rules the same `type` and `value`. Between gg_cel_begin and gg_cel_end a small
+ * per-thread cache answers a repeated (object, key) without hashing the key again; objects are
+ * neither changed nor freed while CEL runs, and every begin starts a new generation, so an
+ * entry never outlives the evaluation it was made in. Keys are string literals: equal keys at
+ * different addresses only miss. */
+struct cel_cache_entry {
+    const json_t *obj;
+    const char *key;
+    const json_t *val;
+    unsigned gen;
+};
+
+#define CEL_CACHE_SIZE 64
+extern _Thread_local struct cel_cache_entry gg_cel_cache[CEL_CACHE_SIZE];
+extern _Thread_local unsigned gg_cel_cache_gen; /* 0: not caching */
+
 static inline const json_t *cel_get(const json_t *obj, const char *key)
 {
     const json_t *v;
 
     if (!json_is_object(obj))
         return NULL;
+    if (gg_cel_cache_gen) {
+        uintptr_t h = ((uintptr_t)obj >> 4) ^ ((uintptr_t)key >> 2) ^ ((uintptr_t)obj >> 10);
+        struct cel_cache_entry *e = &gg_cel_cache[h & (CEL_CACHE_SIZE - 1)];
+        if (e->gen == gg_cel_cache_gen && e->obj == obj && e->key == key)
+            return e->val;
+        v = json_object_get(obj, key);
+        v = json_is_null(v) ? NULL : v;
+        *e = (struct cel_cache_entry){obj, key, v, gg_cel_cache_gen};
+        return v;
+    }
     v = json_object_get(obj, key);
     return json_is_null(v) ? NULL : v;
 }

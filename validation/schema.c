@@ -1058,7 +1058,9 @@ int gg_schema_validate(const struct gg_schema *s, json_t *obj, const json_t *old
                      "correct the existing errors to complete validation");
     } else {
         errs->check = "cel";
+        gg_cel_begin();
         walk_cel(s, obj, old, root, &c);
+        gg_cel_end();
     }
     errs->check = saved;
     return c.blocking;
