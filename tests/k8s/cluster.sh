@@ -233,7 +233,13 @@ print_env() {
 
 cmd=${1:-}
 [ $# -eq 2 ] || usage
-mkdir -p "$2"
+if [ "$cmd" = start ]; then
+    mkdir -p "$2"
+elif [ ! -d "$2" ]; then
+    # Nothing was started there: stopping is done, anything else is an error.
+    [ "$cmd" = stop ] && exit 0
+    die "$2: no such directory"
+fi
 dir=$(cd "$2" && pwd)
 # The API server's own clients (webhooks on 127.0.0.1) must not go through a proxy.
 caller_no_proxy=${NO_PROXY:-}
