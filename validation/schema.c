@@ -20,6 +20,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -508,11 +509,29 @@ static size_t utf8_count(const char *s, size_t n)
     return r;
 }
 
+/* Match data is per thread (STYLE: shared compiled patterns, private match
+ * state), made on a thread's first match and freed when the thread exits. */
+static pthread_key_t md_key;
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+
+static void md_free(void *md)
+{
+    pcre2_match_data_free(md);
+}
+
+static void md_key_init(void)
+{
+    pthread_key_create(&md_key, md_free);
+}
+
 static int match_pattern(const struct pattern *pat, const char *s, size_t n)
 {
     static _Thread_local pcre2_match_data *md;
-    if (!md)
+    if (!md) {
         md = pcre2_match_data_create(1, NULL);
+        pthread_once(&md_once, md_key_init);
+        pthread_setspecific(md_key, md);
+    }
     /* pcre2_jit_match skips pcre2_match's argument checks: a measurable
      * share of the time on short values; it falls back when JIT failed */
     int rc = pat->jit ? pcre2_jit_match(pat->code, (PCRE2_SPTR)s, n, 0, 0, md, NULL)

@@ -213,7 +213,9 @@ out=$("$bin" webhook --tls-cert "$certs/tls.crt" --tls-key "$certs/ca.key" --lis
 check "a key of another certificate is refused (exit 2)" test $st -eq 2 -a -n "$(grep 'the key does not belong to the certificate' <<<"$out")"
 out=$("$bin" webhook --tls-cert "$certs/tls.crt" --tls-key "$certs/tls.key" --listen nonsense 2>&1); st=$?
 check "a bad listen address is named (exit 2)" test $st -eq 2 -a -n "$(grep 'listen address \\"nonsense\\"' <<<"$out")"
-out=$("$bin" webhook --tls-cert "$certs/tls.crt" --tls-key "$certs/tls.key" --source dir:/tmp 2>&1); st=$?
-check "--source says it is not available yet (exit 2)" test $st -eq 2 -a -n "$(grep 'not available in this build' <<<"$out")"
+out=$("$bin" webhook --tls-cert "$certs/tls.crt" --tls-key "$certs/tls.key" --source nfs:/tmp 2>&1); st=$?
+check "an unknown source kind is a usage error (exit 2)" test $st -eq 2 -a -n "$(grep 'want dir:PATH or kube' <<<"$out")"
+out=$("$bin" webhook --tls-cert "$certs/tls.crt" --tls-key "$certs/tls.key" --policy examples/policy.yaml 2>&1); st=$?
+check "--policy without --source is a usage error (exit 2)" test $st -eq 2 -a -n "$(grep 'need --source' <<<"$out")"
 
 finish
