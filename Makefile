@@ -163,3 +163,16 @@ build/asan/watch_stream_fuzz: $(call obj,asan,tests/fuzz/watch_stream_fuzz.c \
 	$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
 fuzz-watch-stream: build/asan/watch_stream_fuzz
 	build/asan/watch_stream_fuzz -runs=$(FUZZ_RUNS) tests/fuzz/corpus/watch_stream
+
+# --- fuzz targets for the manifest and AdmissionReview parsers ------------------------
+# The same standalone driver as fuzz-watch-stream (libFuzzer's, with clang).
+build/asan/manifest_fuzz: $(call obj,asan,tests/fuzz/manifest_fuzz.c tests/fuzz/standalone.c) \
+		build/asan/libggcore.a
+	$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
+build/asan/admission_fuzz: $(call obj,asan,tests/fuzz/admission_fuzz.c tests/fuzz/standalone.c \
+		webhook/admission.c webhook/log.c) build/asan/libggcore.a
+	$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
+.PHONY: fuzz
+fuzz: build/asan/manifest_fuzz build/asan/admission_fuzz
+	build/asan/manifest_fuzz -runs=$(FUZZ_RUNS) tests/fuzz/corpus/manifest
+	build/asan/admission_fuzz -runs=$(FUZZ_RUNS) tests/fuzz/corpus/admission
