@@ -164,14 +164,18 @@ static json_t *resolve_plain(const char *s, size_t len)
                                         "On",   "ON",   "y",    "Y",   NULL};
     static const char *const falses[] = {"false", "False", "FALSE", "no", "No", "NO", "off",
                                          "Off",   "OFF",   "n",     "N",  NULL};
-    if (strlen(s) != len) /* an embedded NUL: only a string can hold it */
+    if (memchr(s, '\0', len)) /* an embedded NUL: only a string can hold it */
         return json_stringn_nocheck(s, len);
-    if (eq_any(s, nulls))
+    /* every null and boolean word is at most five bytes and starts with one
+     * of these letters: most scalars skip the word lists */
+    if (len <= 5 && (len == 0 || strchr("~nNtTyYoOfF", s[0])) && eq_any(s, nulls))
         return json_null();
-    if (eq_any(s, trues))
-        return json_true();
-    if (eq_any(s, falses))
-        return json_false();
+    if (len <= 5 && len && strchr("tTyYoOnNfF", s[0])) {
+        if (eq_any(s, trues))
+            return json_true();
+        if (eq_any(s, falses))
+            return json_false();
+    }
     if ((s[0] >= '0' && s[0] <= '9') || s[0] == '-' || s[0] == '+' || s[0] == '.') {
         json_int_t i;
         if (parse_int(s, &i))
@@ -337,7 +341,10 @@ static int build_mapping(struct builder *b, yaml_event_t *start, int depth, json
                 fail(b, &kmark, "mapping key contains a NUL byte");
                 goto bad;
             }
-            key = gg_xstrndup((const char *)kev.data.scalar.value, kev.data.scalar.length);
+            /* take libyaml's NUL-terminated copy instead of making another
+             * (yaml_event_delete frees with free(), as we do) */
+            key = (char *)kev.data.scalar.value;
+            kev.data.scalar.value = NULL;
             is_merge = kev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !strcmp(key, "<<");
             yaml_event_delete(&kev);
         } else if (kev.type == YAML_ALIAS_EVENT) {
