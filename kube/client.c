@@ -94,11 +94,8 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
     if ((len == 2 && data[0] == '\r' && data[1] == '\n') || (len == 1 && data[0] == '\n')) {
         long status = 0;
         curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
-        if (status >= 200 && r->status == 0) {
+        if (status >= 200 && r->status == 0)
             r->status = status;
-            if (r->on_headers)
-                r->on_headers(r->on_headers_ctx, status);
-        }
     }
     return len;
 }

@@ -50,9 +50,6 @@ struct gg_kube_client *gg_kube_client_new(const struct gg_kube_config *cfg, char
                                           size_t errlen);
 void gg_kube_client_free(struct gg_kube_client *c);
 
-/* Called once the response headers are in, with the HTTP status. */
-typedef void (*gg_kube_headers_cb)(void *ctx, long status);
-
 /* One GET. Public so a caller can drive <easy> with curl_multi; the fields
  * are read-only outside client.c except where noted. */
 struct gg_kube_req {
@@ -67,8 +64,6 @@ struct gg_kube_req {
     struct gg_lines lines; /* a stream's 2xx body, line by line */
     gg_lines_cb on_line;
     void *on_line_ctx;
-    gg_kube_headers_cb on_headers;
-    void *on_headers_ctx;
     int stream_rc; /* the splitter's error or the callback's stop, 0 if none */
     char curl_err[CURL_ERROR_SIZE];
 };

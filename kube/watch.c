@@ -42,8 +42,12 @@
  *  5. nfailing_net counts the kinds whose last request failed as an outage
  *     does (no answer, a dropped connection, 429 or 5xx); the outage ERROR
  *     goes out when it leaves zero, and again only after it came back to
- *     zero. A kind's own failure (403, a bad answer) is told once per kind
- *     until that kind recovers.
+ *     zero. A kind's own failure (403, a bad answer) is told once per kind.
+ *     A kind recovers (kind_ok) when it does work again: a complete list
+ *     page, a watch event or bookmark, a watch that ran to its end, or a
+ *     404 answer. A watch merely connected does not count, since a server
+ *     just restarted accepts a watch, answers 410, then may refuse the
+ *     list: that is still the same outage.
  *  6. Backoff grows per kind from backoff_initial_ms to backoff_max_ms with
  *     -50% jitter, and resets after a complete list or a watch that carried
  *     an event or stayed up WATCH_HEALTHY_MS. */
@@ -171,16 +175,17 @@ static char *base_path(const struct kstate *k)
                         k->def->plural);
 }
 
-static void emit_error(struct kube_source *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void emit_error(struct kube_source *s, const char *fmt, ...)
+/* <kind> names the kind the error is about, NULL when it is about them all. */
+static void emit_error(struct kube_source *s, const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void emit_error(struct kube_source *s, const char *kind, const char *fmt, ...)
 {
     char msg[1536];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    s->cb(s->ctx, GG_SOURCE_ERROR, NULL, NULL, msg);
+    s->cb(s->ctx, GG_SOURCE_ERROR, kind, NULL, msg);
 }
 
 /* List items carry neither apiVersion nor kind, and metadata-only objects
@@ -246,10 +251,11 @@ static void fail(struct kstate *k, bool is_net, const char *msg)
     k->is_failing = true;
     k->is_failing_net = is_net;
     if (!is_net) {
-        emit_error(s, "%s: %s; retrying", k->def->kind, msg);
+        emit_error(s, k->def->kind, "%s: %s; retrying", k->def->kind, msg);
     } else if (s->nfailing_net++ == 0 && !s->is_outage_told) {
         s->is_outage_told = true;
-        emit_error(s, "%s: %s; serving the last state and retrying", k->def->kind, msg);
+        /* the first kind to notice speaks for all: no kind */
+        emit_error(s, NULL, "%s: %s; serving the last state and retrying", k->def->kind, msg);
     }
 }
 
@@ -269,12 +275,6 @@ static void mark_listed(struct kstate *k)
 /* --- starting requests ---------------------------------------------------- */
 
 static int on_line(void *ctx, const char *line, size_t len);
-
-static void on_watch_headers(void *ctx, long status)
-{
-    if (status == 200)
-        kind_ok(ctx); /* connected: whatever outage there was is over for this kind */
-}
 
 static void submit(struct kstate *k, enum phase phase)
 {
@@ -335,8 +335,6 @@ static void start_watch(struct kstate *k)
         return;
     }
     gg_kube_req_stream(&k->req, GG_KUBE_MAX_EVENT, on_line, k);
-    k->req.on_headers = on_watch_headers;
-    k->req.on_headers_ctx = k;
     k->watch_start_ms = now_ms();
     k->watch_events = 0;
     k->is_gone = k->is_bad_event = k->is_bad_relist = false;
@@ -368,6 +366,8 @@ static int on_line(void *ctx, const char *line, size_t len)
     k->watch_events++;
     const char *rv = resource_version(ev.object);
     int stop = 0;
+    if (ev.type != GG_KUBE_ERROR)
+        kind_ok(k); /* invariant 5: a kind has recovered when it does work again */
     switch (ev.type) {
     case GG_KUBE_ADDED:
     case GG_KUBE_MODIFIED:
@@ -413,8 +413,9 @@ static void list_done(struct kstate *k, int rc, long status, const char *err)
             return;
         }
         if (!k->is_missing)
-            emit_error(s, "%s: not served by the API server (no %s%s%s; is the CRD installed?); "
-                          "skipped, asked for again every %u s",
+            emit_error(s, k->def->kind,
+                       "%s: not served by the API server (no %s%s%s; is the CRD installed?); "
+                       "skipped, asked for again every %u s",
                        k->def->kind, k->def->plural, *k->def->group ? "." : "", k->def->group,
                        s->opts.missing_recheck_s);
         k->is_missing = true;
@@ -519,6 +520,7 @@ static void watch_done(struct kstate *k, CURLcode code, int rc, long status, con
     bool is_end = rc == 0 || (rc == GG_KUBE_ENET && code == CURLE_OPERATION_TIMEDOUT &&
                               ran >= (int64_t)k->src->opts.watch_timeout_s * 1000);
     if (is_end && (k->watch_events > 0 || ran >= WATCH_MIN_MS)) {
+        kind_ok(k);
         k->due_ms = 0;
         return;
     }

@@ -33,10 +33,12 @@ struct gg_kube_watch_opts {
  *  - SYNCED once, when every kind has been listed once or found not
  *    served (a missing CRD).
  *  - ERROR: a kind the server does not serve (once per kind, then asked
- *    for again every missing_recheck_s); the server unreachable or a
- *    connection dropped (once per outage, however many kinds it cuts); an
- *    error status on a kind (once until that kind recovers). The last state
- *    stays in force throughout.
+ *    for again every missing_recheck_s); the server unreachable, a dropped
+ *    connection, 429 or 5xx (once per outage, however many kinds it cuts,
+ *    with kind NULL); any other error status on a kind, such as 403 (once
+ *    until that kind recovers). Per-kind errors pass the kind. The message
+ *    starts with the kind and names the request. The last state stays in
+ *    force throughout.
  * Returns the source (gg_source_free stops it, joining the thread within
  * moments: transfers are aborted), or NULL with a message in <err>. */
 struct gg_source *gg_source_kube_new(const struct gg_kube_config *cfg, gg_source_cb cb, void *ctx,
