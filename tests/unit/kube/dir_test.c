@@ -242,6 +242,42 @@ Test(dir_source, watches_folders_created_after_start)
     rec_free(r);
 }
 
+/* What the kubelet does to a ConfigMap volume: files are symlinks through
+ * "..data", which is swapped to a new hidden folder in one rename. */
+Test(dir_source, follows_a_configmap_volume_update)
+{
+    char path[192], to[192];
+    snprintf(path, sizeof(path), "%s/..v1", dir);
+    cr_assert_eq(mkdir(path, 0755), 0);
+    write_file("..v1/gw.yaml", class_yaml);
+    snprintf(path, sizeof(path), "%s/..data", dir);
+    cr_assert_eq(symlink("..v1", path), 0);
+    snprintf(path, sizeof(path), "%s/gw.yaml", dir);
+    cr_assert_eq(symlink("..data/gw.yaml", path), 0);
+    struct rec *r = rec_new();
+    char err[256];
+    struct gg_source *s = gg_source_dir_new(dir, record, r, err, sizeof(err));
+    cr_assert(s, "%s", err);
+    cr_assert_eq(wait_count(r, &r->synced, 1), 1);
+    pthread_mutex_lock(&r->mu);
+    cr_expect(find(r->objs, "GatewayClass", "gc"));
+    pthread_mutex_unlock(&r->mu);
+
+    snprintf(path, sizeof(path), "%s/..v2", dir);
+    cr_assert_eq(mkdir(path, 0755), 0);
+    write_file("..v2/gw.yaml", route_yaml);
+    snprintf(path, sizeof(path), "%s/..data_tmp", dir);
+    cr_assert_eq(symlink("..v2", path), 0);
+    snprintf(to, sizeof(to), "%s/..data", dir);
+    cr_assert_eq(rename(path, to), 0);
+    cr_assert_eq(wait_count(r, &r->replace, 2), 2);
+    gg_source_free(s);
+    cr_expect_null(find(r->objs, "GatewayClass", "gc"));
+    cr_expect(find(r->objs, "HTTPRoute", "web"));
+    cr_expect_eq(r->error, 0, "%s", r->msg);
+    rec_free(r);
+}
+
 Test(dir_source, a_broken_file_sends_an_error_and_keeps_the_last_state)
 {
     write_file("ns.yaml", ns_yaml);
