@@ -721,7 +721,8 @@ static int load_dir(struct gg_docs *d, const char *path, int depth, char *err, s
         names[n++] = gg_xstrdup(de->d_name);
     }
     closedir(dir);
-    qsort(names, n, sizeof(*names), cmp_str); /* the same order on every machine */
+    if (n) /* the same order on every machine */
+        qsort(names, n, sizeof(*names), cmp_str);
     struct ignore ig;
     read_ignore(path, &ig);
     int rc = 0;

@@ -116,6 +116,9 @@ expect ".gateguardignore skips folders" 0 "1 objects checked" -- check "$tmp/tre
 printf 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r}\nspec: {hostnames: [A]}\n' >"$tmp/nons.yaml"
 expect "objects without namespace go to default" 1 "nons.yaml:4: HTTPRoute default/r: spec.hostnames" -- check "$tmp/nons.yaml"
 
+mkdir -p "$tmp/empty"
+expect "an empty folder checks nothing, cleanly" 0 "0 objects checked" -- check "$tmp/empty"
+
 expect "rules lists every CEL rule as implemented" 0 "total +[0-9]+ +[0-9]+ +146 +0" -- rules
 
 echo "$pass passed, $fail failed"
