@@ -49,8 +49,8 @@ static json_t *namespace_obj(unsigned i)
 {
     char name[32];
     snprintf(name, sizeof(name), "team-%04u", i);
-    return json_pack("{s:s, s:s, s:{s:s, s:{s:s, s:s}}}", "apiVersion", "v1", "kind",
-                     "Namespace", "metadata", "name", name, "labels", "tier", "apps", "team", name);
+    return json_pack("{s:s, s:s, s:{s:s, s:{s:s, s:s}}}", "apiVersion", "v1", "kind", "Namespace",
+                     "metadata", "name", name, "labels", "tier", "apps", "team", name);
 }
 
 static json_t *gateway_obj(unsigned g)
@@ -58,16 +58,16 @@ static json_t *gateway_obj(unsigned g)
     char name[32], host[64];
     snprintf(name, sizeof(name), "gw-%03u", g);
     snprintf(host, sizeof(host), "*.zone%u.example.com", g);
-    return json_pack(
-        "{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:["
-        "{s:s, s:i, s:s, s:s, s:{s:[{s:s}]}, s:{s:{s:s, s:{s:{s:s}}}}},"
-        "{s:s, s:i, s:s, s:{s:{s:s}}}]}}",
-        "apiVersion", "gateway.networking.k8s.io/v1", "kind", "Gateway", "metadata", "name", name,
-        "namespace", "infra", "spec", "gatewayClassName", "gg", "listeners", "name", "https",
-        "port", 443, "protocol", "HTTPS", "hostname", host, "tls", "certificateRefs", "name",
-        "wildcard", "allowedRoutes", "namespaces", "from", "Selector", "selector", "matchLabels",
-        "tier", "apps", "name", "http", "port", 80, "protocol", "HTTP", "allowedRoutes",
-        "namespaces", "from", "Same");
+    return json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:["
+                     "{s:s, s:i, s:s, s:s, s:{s:[{s:s}]}, s:{s:{s:s, s:{s:{s:s}}}}},"
+                     "{s:s, s:i, s:s, s:{s:{s:s}}}]}}",
+                     "apiVersion", "gateway.networking.k8s.io/v1", "kind", "Gateway", "metadata",
+                     "name", name, "namespace", "infra", "spec", "gatewayClassName", "gg",
+                     "listeners", "name", "https", "port", 443, "protocol", "HTTPS", "hostname",
+                     host, "tls", "certificateRefs", "name", "wildcard", "allowedRoutes",
+                     "namespaces", "from", "Selector", "selector", "matchLabels", "tier", "apps",
+                     "name", "http", "port", 80, "protocol", "HTTP", "allowedRoutes", "namespaces",
+                     "from", "Same");
 }
 
 static json_t *grant_obj(unsigned shared, unsigned ns)
@@ -103,20 +103,20 @@ static json_t *route_obj(unsigned i, unsigned ns, unsigned g, unsigned namespace
     json_t *backends = json_pack("[{s:s, s:i}]", "name", "web", "port", 8080);
     if (i % 10 == 0) {
         snprintf(shared, sizeof(shared), "shared-%02u", ns % SHARED);
-        json_array_append_new(backends, json_pack("{s:s, s:s, s:i, s:i}", "name", "db",
-                                                  "namespace", shared, "port", 5432, "weight", 1));
+        json_array_append_new(backends, json_pack("{s:s, s:s, s:i, s:i}", "name", "db", "namespace",
+                                                  shared, "port", 5432, "weight", 1));
     }
     (void)namespaces;
-    return json_pack(
-        "{s:s, s:s, s:{s:s, s:s}, s:{s:[{s:s, s:s, s:s}], s:[s], s:["
-        "{s:[{s:{s:s, s:s}, s:[{s:s, s:s}]}], s:o},"
-        "{s:[{s:{s:s, s:s}, s:s}], s:[{s:s, s:i}]}]}}",
-        "apiVersion", "gateway.networking.k8s.io/v1", "kind", "HTTPRoute", "metadata", "name",
-        name, "namespace", nsname, "spec", "parentRefs", "name", gw, "namespace", "infra",
-        "sectionName", "https", "hostnames", host, "rules", "matches", "path", "type",
-        "PathPrefix", "value", path, "headers", "name", "x-tenant", "value", nsname,
-        "backendRefs", backends, "matches", "path", "type", "Exact", "value", "/healthz",
-        "method", "GET", "backendRefs", "name", "web", "port", 8080);
+    return json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:[{s:s, s:s, s:s}], s:[s], s:["
+                     "{s:[{s:{s:s, s:s}, s:[{s:s, s:s}]}], s:o},"
+                     "{s:[{s:{s:s, s:s}, s:s}], s:[{s:s, s:i}]}]}}",
+                     "apiVersion", "gateway.networking.k8s.io/v1", "kind", "HTTPRoute", "metadata",
+                     "name", name, "namespace", nsname, "spec", "parentRefs", "name", gw,
+                     "namespace", "infra", "sectionName", "https", "hostnames", host, "rules",
+                     "matches", "path", "type", "PathPrefix", "value", path, "headers", "name",
+                     "x-tenant", "value", nsname, "backendRefs", backends, "matches", "path",
+                     "type", "Exact", "value", "/healthz", "method", "GET", "backendRefs", "name",
+                     "web", "port", 8080);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -203,8 +203,8 @@ int main(int argc, char **argv)
     double p90 = t[(size_t)(checks * 0.90)], p999 = t[(size_t)(checks * 0.999)];
 
     printf("routes %u  namespaces %u  gateways %u\n", n, namespaces, GATEWAYS);
-    printf("  load: %.3f s for the routes (%.2f us each), %.3f s for %zu other objects\n",
-           t_routes, t_routes / n * 1e6, t_ctx,
+    printf("  load: %.3f s for the routes (%.2f us each), %.3f s for %zu other objects\n", t_routes,
+           t_routes / n * 1e6, t_ctx,
            gg_store_count(s, GG_KIND_NAMESPACE) + gg_store_count(s, GG_KIND_SERVICE) +
                gg_store_count(s, GG_KIND_REFERENCEGRANT) + gg_store_count(s, GG_KIND_GATEWAY));
     printf("  peak RSS: %.0f bytes per route (%ld KiB before the routes, %ld KiB after)\n",

@@ -28,19 +28,6 @@
 #define NAME_MAX_LEN 253
 #define BACKDATE_SECONDS 300 /* tolerate a little clock skew between nodes */
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 /* The newest OpenSSL error of this thread as text, clearing the queue so the
  * next failure does not report a stale reason. */
 static const char *ssl_reason(char *buf, size_t len)
@@ -64,7 +51,7 @@ int gg_certs_parse_name(const char *in, char *out, size_t outlen, bool *is_ip, c
     size_t n = strlen(in);
     unsigned char addr[16];
     if (n == 0) {
-        seterr(err, errlen, "empty name");
+        gg_seterr(err, errlen, "empty name");
         return -1;
     }
     if (inet_pton(AF_INET, in, addr) == 1 || inet_pton(AF_INET6, in, addr) == 1) {
@@ -72,7 +59,7 @@ int gg_certs_parse_name(const char *in, char *out, size_t outlen, bool *is_ip, c
         char canon[INET6_ADDRSTRLEN];
         inet_ntop(af, addr, canon, sizeof(canon));
         if (strlen(canon) + 1 > outlen) {
-            seterr(err, errlen, "%s: name too long", in);
+            gg_seterr(err, errlen, "%s: name too long", in);
             return -1;
         }
         strcpy(out, canon);
@@ -80,7 +67,7 @@ int gg_certs_parse_name(const char *in, char *out, size_t outlen, bool *is_ip, c
         return 0;
     }
     if (n > NAME_MAX_LEN || n + 1 > outlen) {
-        seterr(err, errlen, "%.64s...: a DNS name has at most %d characters", in, NAME_MAX_LEN);
+        gg_seterr(err, errlen, "%.64s...: a DNS name has at most %d characters", in, NAME_MAX_LEN);
         return -1;
     }
     /* RFC 1123 labels, with a wildcard allowed only as the whole first label
@@ -90,11 +77,11 @@ int gg_certs_parse_name(const char *in, char *out, size_t outlen, bool *is_ip, c
         char c = in[i];
         if (c == '.' || c == '\0') {
             if (label == 0) {
-                seterr(err, errlen, "%s: empty label in DNS name", in);
+                gg_seterr(err, errlen, "%s: empty label in DNS name", in);
                 return -1;
             }
             if (in[i - 1] == '-') {
-                seterr(err, errlen, "%s: a label must not end with '-'", in);
+                gg_seterr(err, errlen, "%s: a label must not end with '-'", in);
                 return -1;
             }
             label = 0;
@@ -109,11 +96,11 @@ int gg_certs_parse_name(const char *in, char *out, size_t outlen, bool *is_ip, c
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                   (c == '-' && label > 0);
         if (!ok) {
-            seterr(err, errlen, "%s: '%c' is not allowed in a DNS name", in, c);
+            gg_seterr(err, errlen, "%s: '%c' is not allowed in a DNS name", in, c);
             return -1;
         }
         if (++label > 63) {
-            seterr(err, errlen, "%s: a label has at most 63 characters", in);
+            gg_seterr(err, errlen, "%s: a label has at most 63 characters", in);
             return -1;
         }
         out[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
@@ -221,7 +208,7 @@ static int read_small(const char *path, char **data, size_t *len, char *err, siz
     if (fd < 0) {
         if (errno == ENOENT)
             return 1;
-        seterr(err, errlen, "%s: %s", path, strerror(errno));
+        gg_seterr(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
     struct gg_buf b;
@@ -233,13 +220,13 @@ static int read_small(const char *path, char **data, size_t *len, char *err, siz
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            seterr(err, errlen, "%s: %s", path, strerror(errno));
+            gg_seterr(err, errlen, "%s: %s", path, strerror(errno));
             goto out;
         }
         if (r == 0)
             break;
         if (b.len + (size_t)r > MAX_PEM_FILE) {
-            seterr(err, errlen, "%s: larger than %u bytes; not a PEM file", path, MAX_PEM_FILE);
+            gg_seterr(err, errlen, "%s: larger than %u bytes; not a PEM file", path, MAX_PEM_FILE);
             goto out;
         }
         gg_buf_add(&b, chunk, (size_t)r);
@@ -264,11 +251,11 @@ static int write_atomic(const char *path, const void *data, size_t len, mode_t m
     int rc = -1;
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        seterr(err, errlen, "%s: %s", path, strerror(errno));
+        gg_seterr(err, errlen, "%s: %s", path, strerror(errno));
         goto out;
     }
     if (fchmod(fd, mode) != 0) {
-        seterr(err, errlen, "%s: %s", path, strerror(errno));
+        gg_seterr(err, errlen, "%s: %s", path, strerror(errno));
         goto out_unlink;
     }
     const char *p = data;
@@ -278,24 +265,24 @@ static int write_atomic(const char *path, const void *data, size_t len, mode_t m
         if (w < 0 && errno == EINTR)
             continue;
         if (w < 0) {
-            seterr(err, errlen, "%s: %s", path, strerror(errno));
+            gg_seterr(err, errlen, "%s: %s", path, strerror(errno));
             goto out_unlink;
         }
         p += w;
         left -= (size_t)w;
     }
     if (fsync(fd) != 0) {
-        seterr(err, errlen, "%s: %s", path, strerror(errno));
+        gg_seterr(err, errlen, "%s: %s", path, strerror(errno));
         goto out_unlink;
     }
     if (close(fd) != 0) {
         fd = -1;
-        seterr(err, errlen, "%s: %s", path, strerror(errno));
+        gg_seterr(err, errlen, "%s: %s", path, strerror(errno));
         goto out_unlink;
     }
     fd = -1;
     if (rename(tmp, path) != 0) {
-        seterr(err, errlen, "%s: %s", path, strerror(errno));
+        gg_seterr(err, errlen, "%s: %s", path, strerror(errno));
         goto out_unlink;
     }
     rc = 0;
@@ -314,7 +301,7 @@ static int ensure_dir(const char *dir, char *err, size_t errlen)
     struct stat st;
     if (stat(dir, &st) == 0) {
         if (!S_ISDIR(st.st_mode)) {
-            seterr(err, errlen, "%s: not a directory", dir);
+            gg_seterr(err, errlen, "%s: not a directory", dir);
             return -1;
         }
         return 0;
@@ -328,7 +315,7 @@ static int ensure_dir(const char *dir, char *err, size_t errlen)
             continue;
         *s = '\0';
         if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-            seterr(err, errlen, "%s: %s", p, strerror(errno));
+            gg_seterr(err, errlen, "%s: %s", p, strerror(errno));
             rc = -1;
         }
         if (end)
@@ -387,28 +374,29 @@ int gg_certs_check_pair(const char *cert, size_t cert_len, const char *key, size
     EVP_PKEY *k = NULL;
     X509 *x = NULL;
     if (cert_len > INT_MAX || key_len > INT_MAX) {
-        seterr(err, errlen, "certificate or key too large");
+        gg_seterr(err, errlen, "certificate or key too large");
         return -1;
     }
     x = parse_cert(cert, cert_len);
     if (!x) {
-        seterr(err, errlen, "certificate: no PEM certificate (%s)", ssl_reason(why, sizeof(why)));
+        gg_seterr(err, errlen, "certificate: no PEM certificate (%s)",
+                  ssl_reason(why, sizeof(why)));
         goto out;
     }
     k = parse_key(key, key_len);
     if (!k) {
-        seterr(err, errlen, "key: no unencrypted PEM private key (%s)",
-               ssl_reason(why, sizeof(why)));
+        gg_seterr(err, errlen, "key: no unencrypted PEM private key (%s)",
+                  ssl_reason(why, sizeof(why)));
         goto out;
     }
     if (X509_check_private_key(x, k) != 1) {
         ERR_clear_error();
-        seterr(err, errlen, "the key does not belong to the certificate");
+        gg_seterr(err, errlen, "the key does not belong to the certificate");
         goto out;
     }
     time_t na;
     if (asn1_to_time(X509_get0_notAfter(x), &na) != 0) {
-        seterr(err, errlen, "certificate: unreadable notAfter");
+        gg_seterr(err, errlen, "certificate: unreadable notAfter");
         goto out;
     }
     if (not_after)
@@ -428,16 +416,16 @@ int gg_certs_read_pair(const char *cert_file, const char *key_file, char **cert,
     *cert = *key = NULL;
     int rc = read_small(cert_file, cert, &clen, err, errlen);
     if (rc == 1)
-        seterr(err, errlen, "%s: no such file", cert_file);
+        gg_seterr(err, errlen, "%s: no such file", cert_file);
     if (rc != 0)
         goto fail;
     rc = read_small(key_file, key, &klen, err, errlen);
     if (rc == 1)
-        seterr(err, errlen, "%s: no such file", key_file);
+        gg_seterr(err, errlen, "%s: no such file", key_file);
     if (rc != 0)
         goto fail;
     if (gg_certs_check_pair(*cert, clen, *key, klen, not_after, why, sizeof(why)) != 0) {
-        seterr(err, errlen, "%s, %s: %s", cert_file, key_file, why);
+        gg_seterr(err, errlen, "%s, %s: %s", cert_file, key_file, why);
         goto fail;
     }
     return 0;
@@ -543,11 +531,11 @@ static int write_pair(const struct pair *p, const char *cert_path, const char *k
     int rc = -1;
     BIO *cb = BIO_new(BIO_s_mem()), *kb = BIO_new(BIO_s_mem());
     if (!cb || !kb || !PEM_write_bio_X509(cb, p->cert)) {
-        seterr(err, errlen, "%s: %s", cert_path, ssl_reason(why, sizeof(why)));
+        gg_seterr(err, errlen, "%s: %s", cert_path, ssl_reason(why, sizeof(why)));
         goto out;
     }
     if (!PEM_write_bio_PrivateKey(kb, p->key, NULL, NULL, 0, NULL, NULL)) {
-        seterr(err, errlen, "%s: %s", key_path, ssl_reason(why, sizeof(why)));
+        gg_seterr(err, errlen, "%s: %s", key_path, ssl_reason(why, sizeof(why)));
         goto out;
     }
     char *data;
@@ -590,25 +578,25 @@ static int load_pair(const char *cert_path, const char *key_path, struct pair *p
         goto out;
     }
     if (rc_c == 1 || rc_k == 1) {
-        seterr(err, errlen, "%s: missing while %s exists", rc_c ? cert_path : key_path,
-               rc_c ? key_path : cert_path);
+        gg_seterr(err, errlen, "%s: missing while %s exists", rc_c ? cert_path : key_path,
+                  rc_c ? key_path : cert_path);
         goto out;
     }
     p->cert = parse_cert(cpem, clen);
     if (!p->cert) {
-        seterr(err, errlen, "%s: not a PEM certificate (%s)", cert_path,
-               ssl_reason(why, sizeof(why)));
+        gg_seterr(err, errlen, "%s: not a PEM certificate (%s)", cert_path,
+                  ssl_reason(why, sizeof(why)));
         goto out;
     }
     p->key = parse_key(kpem, klen);
     if (!p->key) {
-        seterr(err, errlen, "%s: not an unencrypted PEM private key (%s)", key_path,
-               ssl_reason(why, sizeof(why)));
+        gg_seterr(err, errlen, "%s: not an unencrypted PEM private key (%s)", key_path,
+                  ssl_reason(why, sizeof(why)));
         goto out;
     }
     if (X509_check_private_key(p->cert, p->key) != 1) {
         ERR_clear_error();
-        seterr(err, errlen, "%s: does not belong to %s", key_path, cert_path);
+        gg_seterr(err, errlen, "%s: does not belong to %s", key_path, cert_path);
         goto out;
     }
     rc = 0;
@@ -691,18 +679,18 @@ static int check_ca(const struct pair *ca, const char *ca_path, time_t now, time
                     char *err, size_t errlen)
 {
     if (X509_check_ca(ca->cert) == 0) {
-        seterr(err, errlen, "%s: not a CA certificate", ca_path);
+        gg_seterr(err, errlen, "%s: not a CA certificate", ca_path);
         return -1;
     }
     if (asn1_to_time(X509_get0_notAfter(ca->cert), ca_end) != 0) {
-        seterr(err, errlen, "%s: unreadable notAfter", ca_path);
+        gg_seterr(err, errlen, "%s: unreadable notAfter", ca_path);
         return -1;
     }
     if (*ca_end <= now) {
         char when[32];
         fmt_time(*ca_end, when, sizeof(when));
-        seterr(err, errlen, "%s: the CA expired %s; remove ca.crt and ca.key to make a new one",
-               ca_path, when);
+        gg_seterr(err, errlen, "%s: the CA expired %s; remove ca.crt and ca.key to make a new one",
+                  ca_path, when);
         return -1;
     }
     return 0;
@@ -721,15 +709,15 @@ int gg_certs_ensure(const struct gg_certs_opts *o, struct gg_certs_report *rep, 
 
     memset(rep, 0, sizeof(*rep));
     if (!o->dir || !*o->dir) {
-        seterr(err, errlen, "no output directory");
+        gg_seterr(err, errlen, "no output directory");
         return -1;
     }
     if (o->n_names == 0 || o->n_names > GG_CERTS_MAX_NAMES) {
-        seterr(err, errlen, "between 1 and %d names are needed", GG_CERTS_MAX_NAMES);
+        gg_seterr(err, errlen, "between 1 and %d names are needed", GG_CERTS_MAX_NAMES);
         return -1;
     }
     if (days < 1 || days > GG_CERTS_MAX_DAYS) {
-        seterr(err, errlen, "days must be between 1 and %d", GG_CERTS_MAX_DAYS);
+        gg_seterr(err, errlen, "days must be between 1 and %d", GG_CERTS_MAX_DAYS);
         return -1;
     }
     const char *cn = NULL;
@@ -768,7 +756,8 @@ int gg_certs_ensure(const struct gg_certs_opts *o, struct gg_certs_report *rep, 
         ca.cert = ca.key ? build_cert(ca.key, "gateguard-ca", NULL, now, GG_CERTS_CA_DAYS, 0, NULL)
                          : NULL;
         if (!ca.cert) {
-            seterr(err, errlen, "%s: cannot make a CA: %s", ca_crt, ssl_reason(why, sizeof(why)));
+            gg_seterr(err, errlen, "%s: cannot make a CA: %s", ca_crt,
+                      ssl_reason(why, sizeof(why)));
             goto out;
         }
         if (write_pair(&ca, ca_crt, ca_key, err, errlen) != 0)
@@ -793,7 +782,7 @@ int gg_certs_ensure(const struct gg_certs_opts *o, struct gg_certs_report *rep, 
     srv.cert =
         srv.key ? build_cert(srv.key, cn ? cn : "gateguard", &ca, now, days, ca_end, san) : NULL;
     if (!srv.cert) {
-        seterr(err, errlen, "%s: cannot issue: %s", tls_crt, ssl_reason(why, sizeof(why)));
+        gg_seterr(err, errlen, "%s: cannot issue: %s", tls_crt, ssl_reason(why, sizeof(why)));
         goto out;
     }
     if (write_pair(&srv, tls_crt, tls_key, err, errlen) != 0)
@@ -801,7 +790,7 @@ int gg_certs_ensure(const struct gg_certs_opts *o, struct gg_certs_report *rep, 
     time_t nb = now - BACKDATE_SECONDS;
     if (asn1_to_time(X509_get0_notBefore(srv.cert), &nb) != 0 ||
         asn1_to_time(X509_get0_notAfter(srv.cert), &rep->not_after) != 0) {
-        seterr(err, errlen, "%s: unreadable validity", tls_crt);
+        gg_seterr(err, errlen, "%s: unreadable validity", tls_crt);
         goto out;
     }
     rep->renew_after = rep->not_after - (rep->not_after - nb) / 3;
@@ -825,13 +814,14 @@ char *gg_certs_ca_bundle(const char *dir, char *err, size_t errlen)
     size_t len;
     int rc = read_small(path, &pem, &len, err, errlen);
     if (rc == 1)
-        seterr(err, errlen, "%s: no such file", path);
+        gg_seterr(err, errlen, "%s: no such file", path);
     if (rc != 0)
         goto out;
     X509 *x = parse_cert(pem, len);
     if (!x) {
         char why[256];
-        seterr(err, errlen, "%s: not a PEM certificate (%s)", path, ssl_reason(why, sizeof(why)));
+        gg_seterr(err, errlen, "%s: not a PEM certificate (%s)", path,
+                  ssl_reason(why, sizeof(why)));
         goto out;
     }
     X509_free(x);

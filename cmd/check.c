@@ -60,9 +60,8 @@ static json_t *json_entry(const struct gg_err *e)
     json_object_set_new(o, "namespace", e->ns ? json_string(e->ns) : json_null());
     json_object_set_new(o, "name", json_string(e->name ? e->name : ""));
     json_object_set_new(o, "field", json_string(e->field));
-    json_object_set_new(o, "type", json_string(e->sev == GG_SEV_WARNING
-                                                   ? "Warning"
-                                                   : gg_err_type_phrase(e->type)));
+    json_object_set_new(
+        o, "type", json_string(e->sev == GG_SEV_WARNING ? "Warning" : gg_err_type_phrase(e->type)));
     json_object_set_new(o, "value", e->value ? json_string(e->value) : json_null());
     json_object_set_new(o, "message", json_string(e->detail ? e->detail : ""));
     if (e->check)
@@ -98,10 +97,12 @@ static void print_json(const struct gg_errs *errs, size_t objects, json_t *load_
 
 int gg_cmd_check(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"policy", required_argument, NULL, 'p'}, {"output", required_argument, NULL, 'o'},
-        {"max-errors", required_argument, NULL, 'm'}, {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"policy", required_argument, NULL, 'p'},
+                                         {"output", required_argument, NULL, 'o'},
+                                         {"max-errors", required_argument, NULL, 'm'},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     const char *policy = NULL, *format = "text";
     long max_errors = GG_ERRS_DEFAULT_LIMIT;
     int quiet = 0, c;

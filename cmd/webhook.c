@@ -111,8 +111,7 @@ static int parse_count(const char *s, long max, unsigned *out)
 /* Without a source there is no view of the cluster: CREATE and UPDATE get
  * single-object validation (the old object feeds transition rules) and a
  * DELETE is allowed. gg_validate_object is thread-safe after gg_validate_init. */
-static void validate_single(void *ctx, const struct gg_admission_request *req,
-                            struct gg_errs *errs)
+static void validate_single(void *ctx, const struct gg_admission_request *req, struct gg_errs *errs)
 {
     (void)ctx;
     if (req->object)
@@ -219,15 +218,13 @@ int gg_cmd_webhook(int argc, char **argv)
     if (is_kube && gg_kube_config_load(&kcfg, kubeconfig, err, sizeof(err)) != 0)
         goto startup_failed;
     if (source) {
-        struct gg_view_config vcfg = {.policy_path = policy,
-                                      .trust_source = is_kube,
-                                      .metrics = metrics};
+        struct gg_view_config vcfg = {
+            .policy_path = policy, .trust_source = is_kube, .metrics = metrics};
         if (!(view = gg_view_new(&vcfg, err, sizeof(err))))
             goto startup_failed;
     }
 
-    struct gg_admission adm = {.validate = view ? gg_view_validate : validate_single,
-                               .ctx = view};
+    struct gg_admission adm = {.validate = view ? gg_view_validate : validate_single, .ctx = view};
     cfg.review = gg_admission_review;
     cfg.review_ctx = &adm;
     cfg.metrics = metrics;

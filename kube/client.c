@@ -21,18 +21,6 @@ struct gg_kube_client {
     struct gg_kube_token token;
 };
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 const char *gg_kube_strerror(int code)
 {
     switch (code) {
@@ -58,12 +46,12 @@ struct gg_kube_client *gg_kube_client_new(const struct gg_kube_config *cfg, char
                                           size_t errlen)
 {
     if (!cfg->server || !*cfg->server) {
-        seterr(err, errlen, "Kubernetes configuration without a server");
+        gg_seterr(err, errlen, "Kubernetes configuration without a server");
         return NULL;
     }
     pthread_once(&curl_once, curl_init);
     if (curl_init_rc != CURLE_OK) {
-        seterr(err, errlen, "libcurl: %s", curl_easy_strerror(curl_init_rc));
+        gg_seterr(err, errlen, "libcurl: %s", curl_easy_strerror(curl_init_rc));
         return NULL;
     }
     struct gg_kube_client *c = gg_xcalloc(1, sizeof(*c));
@@ -114,8 +102,8 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
         }
         return len;
     }
-    size_t max = r->is_stream || r->status < 200 || r->status >= 300 ? GG_KUBE_MAX_ERROR_BODY
-                                                                      : r->max_body;
+    size_t max =
+        r->is_stream || r->status < 200 || r->status >= 300 ? GG_KUBE_MAX_ERROR_BODY : r->max_body;
     if (r->body.len + len > max) {
         r->is_too_big = true;
         return CURL_WRITEFUNC_ERROR;
@@ -126,8 +114,8 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 
 /* --- requests ------------------------------------------------------------- */
 
-static void set_pem(CURL *e, CURLoption blob_opt, CURLoption file_opt, const char *pem,
-                    size_t len, const char *file)
+static void set_pem(CURL *e, CURLoption blob_opt, CURLoption file_opt, const char *pem, size_t len,
+                    const char *file)
 {
     if (pem) {
         struct curl_blob blob = {.data = (void *)pem, .len = len, .flags = CURL_BLOB_COPY};
@@ -147,7 +135,7 @@ int gg_kube_req_init(struct gg_kube_req *r, struct gg_kube_client *c, const char
     pthread_mutex_lock(&c->lock);
     if (gg_kube_token_get(cfg, &c->token, &tok, why, sizeof(why)) < 0) {
         pthread_mutex_unlock(&c->lock);
-        seterr(err, errlen, "GET %s: %s", path, why);
+        gg_seterr(err, errlen, "GET %s: %s", path, why);
         return GG_KUBE_ECONFIG;
     }
     char *auth = tok ? gg_xasprintf("Authorization: Bearer %s", tok) : NULL;
@@ -193,13 +181,11 @@ int gg_kube_req_init(struct gg_kube_req *r, struct gg_kube_client *c, const char
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
     } else {
-        set_pem(e, CURLOPT_CAINFO_BLOB, CURLOPT_CAINFO, cfg->ca_pem, cfg->ca_pem_len,
-                cfg->ca_file);
+        set_pem(e, CURLOPT_CAINFO_BLOB, CURLOPT_CAINFO, cfg->ca_pem, cfg->ca_pem_len, cfg->ca_file);
     }
     set_pem(e, CURLOPT_SSLCERT_BLOB, CURLOPT_SSLCERT, cfg->cert_pem, cfg->cert_pem_len,
             cfg->cert_file);
-    set_pem(e, CURLOPT_SSLKEY_BLOB, CURLOPT_SSLKEY, cfg->key_pem, cfg->key_pem_len,
-            cfg->key_file);
+    set_pem(e, CURLOPT_SSLKEY_BLOB, CURLOPT_SSLKEY, cfg->key_pem, cfg->key_pem_len, cfg->key_file);
     return 0;
 }
 
@@ -245,33 +231,33 @@ int gg_kube_req_finish(struct gg_kube_req *r, CURLcode code, char *err, size_t e
     r->status = status;
     if (r->stream_rc) {
         if (r->stream_rc > 0) {
-            seterr(err, errlen, "GET %s: stopped", r->path);
+            gg_seterr(err, errlen, "GET %s: stopped", r->path);
             return GG_KUBE_ESTOP;
         }
-        seterr(err, errlen, "GET %s: %s", r->path, gg_lines_strerror(r->stream_rc));
+        gg_seterr(err, errlen, "GET %s: %s", r->path, gg_lines_strerror(r->stream_rc));
         return GG_KUBE_EBODY;
     }
     if (r->is_too_big) {
-        seterr(err, errlen, "GET %s: the answer is larger than %zu bytes", r->path,
-               status >= 200 && status < 300 && !r->is_stream ? r->max_body
-                                                               : (size_t)GG_KUBE_MAX_ERROR_BODY);
+        gg_seterr(err, errlen, "GET %s: the answer is larger than %zu bytes", r->path,
+                  status >= 200 && status < 300 && !r->is_stream ? r->max_body
+                                                                 : (size_t)GG_KUBE_MAX_ERROR_BODY);
         return GG_KUBE_EBODY;
     }
     if (status != 0 && (status < 200 || status >= 300)) {
         char msg[512];
         status_message(r, msg, sizeof(msg));
-        seterr(err, errlen, "GET %s: HTTP %ld: %s", r->path, status, msg);
+        gg_seterr(err, errlen, "GET %s: HTTP %ld: %s", r->path, status, msg);
         return GG_KUBE_EHTTP;
     }
     if (code != CURLE_OK) {
-        seterr(err, errlen, "GET %s: %s", r->path,
-               r->curl_err[0] ? r->curl_err : curl_easy_strerror(code));
+        gg_seterr(err, errlen, "GET %s: %s", r->path,
+                  r->curl_err[0] ? r->curl_err : curl_easy_strerror(code));
         return GG_KUBE_ENET;
     }
     if (r->is_stream) {
         int rc = gg_lines_finish(&r->lines);
         if (rc) {
-            seterr(err, errlen, "GET %s: %s", r->path, gg_lines_strerror(rc));
+            gg_seterr(err, errlen, "GET %s: %s", r->path, gg_lines_strerror(rc));
             return GG_KUBE_EBODY;
         }
     }
@@ -288,17 +274,17 @@ json_t *gg_kube_req_json(const struct gg_kube_req *r, char *err, size_t errlen)
     json_error_t je;
     json_t *j = json_loadb(r->body.data ? r->body.data : "", r->body.len, 0, &je);
     if (!j)
-        seterr(err, errlen, "GET %s: not JSON: %s (at byte %d)", r->path, je.text, je.position);
+        gg_seterr(err, errlen, "GET %s: not JSON: %s (at byte %d)", r->path, je.text, je.position);
     else if (!json_is_object(j)) {
-        seterr(err, errlen, "GET %s: not a JSON object", r->path);
+        gg_seterr(err, errlen, "GET %s: not a JSON object", r->path);
         json_decref(j);
         j = NULL;
     }
     return j;
 }
 
-int gg_kube_get_json(struct gg_kube_client *c, const char *path, const char *accept,
-                     long timeout_s, json_t **out, long *status, char *err, size_t errlen)
+int gg_kube_get_json(struct gg_kube_client *c, const char *path, const char *accept, long timeout_s,
+                     json_t **out, long *status, char *err, size_t errlen)
 {
     struct gg_kube_req r;
     *out = NULL;
@@ -323,26 +309,26 @@ int gg_kube_event_decode(const char *line, size_t len, struct gg_kube_event *ev,
                          size_t errlen)
 {
     static const char *const types[] = {
-        [GG_KUBE_ADDED] = "ADDED",       [GG_KUBE_MODIFIED] = "MODIFIED",
-        [GG_KUBE_DELETED] = "DELETED",   [GG_KUBE_BOOKMARK] = "BOOKMARK",
+        [GG_KUBE_ADDED] = "ADDED",     [GG_KUBE_MODIFIED] = "MODIFIED",
+        [GG_KUBE_DELETED] = "DELETED", [GG_KUBE_BOOKMARK] = "BOOKMARK",
         [GG_KUBE_ERROR] = "ERROR",
     };
     ev->object = NULL;
     json_error_t je;
     json_t *j = json_loadb(line, len, 0, &je);
     if (!j) {
-        seterr(err, errlen, "watch event is not JSON: %s (at byte %d)", je.text, je.position);
+        gg_seterr(err, errlen, "watch event is not JSON: %s (at byte %d)", je.text, je.position);
         return -1;
     }
     const char *type = json_string_value(json_object_get(j, "type"));
     json_t *obj = json_object_get(j, "object");
     int rc = -1;
     if (!type) {
-        seterr(err, errlen, "watch event without a type");
+        gg_seterr(err, errlen, "watch event without a type");
         goto out;
     }
     if (!json_is_object(obj)) {
-        seterr(err, errlen, "watch event %.32s without an object", type);
+        gg_seterr(err, errlen, "watch event %.32s without an object", type);
         goto out;
     }
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
@@ -353,7 +339,7 @@ int gg_kube_event_decode(const char *line, size_t len, struct gg_kube_event *ev,
             goto out;
         }
     }
-    seterr(err, errlen, "watch event of unknown type \"%.32s\"", type);
+    gg_seterr(err, errlen, "watch event of unknown type \"%.32s\"", type);
 out:
     json_decref(j);
     return rc;

@@ -27,10 +27,10 @@
 
 /* Failures, as negative codes with a message beside them. */
 #define GG_KUBE_ERR_MAP(X)                                                                         \
-    X(NET, -1, "the API server could not be reached or the connection dropped")                  \
-    X(HTTP, -2, "the API server answered with an error status")                                  \
-    X(BODY, -3, "the answer was too large or not what was asked for")                            \
-    X(STOP, -4, "the caller stopped the stream")                                                 \
+    X(NET, -1, "the API server could not be reached or the connection dropped")                    \
+    X(HTTP, -2, "the API server answered with an error status")                                    \
+    X(BODY, -3, "the answer was too large or not what was asked for")                              \
+    X(STOP, -4, "the caller stopped the stream")                                                   \
     X(CONFIG, -5, "the credentials could not be read")
 
 enum {
@@ -55,8 +55,8 @@ void gg_kube_client_free(struct gg_kube_client *c);
 struct gg_kube_req {
     CURL *easy; /* owned */
     struct curl_slist *headers;
-    char *path;     /* owned: the path and query asked for, for messages */
-    long status;    /* HTTP status once the headers are in, else 0 */
+    char *path;         /* owned: the path and query asked for, for messages */
+    long status;        /* HTTP status once the headers are in, else 0 */
     struct gg_buf body; /* a buffered body, or the error body of a stream */
     size_t max_body;
     bool is_too_big;
@@ -95,8 +95,8 @@ json_t *gg_kube_req_json(const struct gg_kube_req *r, char *err, size_t errlen);
 
 /* GET <path> as JSON, blocking: 0 with *<out> set (owned), or a negative
  * code with *<status> the HTTP status (0 if none) and a message. */
-int gg_kube_get_json(struct gg_kube_client *c, const char *path, const char *accept,
-                     long timeout_s, json_t **out, long *status, char *err, size_t errlen);
+int gg_kube_get_json(struct gg_kube_client *c, const char *path, const char *accept, long timeout_s,
+                     json_t **out, long *status, char *err, size_t errlen);
 
 /* --- watch events -------------------------------------------------------- */
 

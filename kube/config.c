@@ -15,18 +15,6 @@
 #include "validation/load.h"
 #include "validation/xalloc.h"
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 void gg_kube_config_init(struct gg_kube_config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
@@ -89,7 +77,7 @@ static char *read_small(const char *path, size_t *len, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        seterr(err, errlen, "%s: %s", path, strerror(errno));
+        gg_seterr(err, errlen, "%s: %s", path, strerror(errno));
         return NULL;
     }
     struct gg_buf b;
@@ -98,7 +86,7 @@ static char *read_small(const char *path, size_t *len, char *err, size_t errlen)
     size_t n;
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
         if (b.len + n > GG_KUBE_MAX_CRED_FILE) {
-            seterr(err, errlen, "%s: larger than %u bytes", path, GG_KUBE_MAX_CRED_FILE);
+            gg_seterr(err, errlen, "%s: larger than %u bytes", path, GG_KUBE_MAX_CRED_FILE);
             fclose(f);
             gg_buf_clear(&b);
             return NULL;
@@ -108,7 +96,7 @@ static char *read_small(const char *path, size_t *len, char *err, size_t errlen)
     int failed = ferror(f);
     fclose(f);
     if (failed) {
-        seterr(err, errlen, "%s: read error", path);
+        gg_seterr(err, errlen, "%s: read error", path);
         gg_buf_clear(&b);
         return NULL;
     }
@@ -122,11 +110,11 @@ static bool is_readable_file(const char *path, char *err, size_t errlen)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
-        seterr(err, errlen, "%s: %s", path, strerror(errno));
+        gg_seterr(err, errlen, "%s: %s", path, strerror(errno));
         return false;
     }
     if (!S_ISREG(st.st_mode)) {
-        seterr(err, errlen, "%s: not a file", path);
+        gg_seterr(err, errlen, "%s: not a file", path);
         return false;
     }
     return true;
@@ -154,8 +142,8 @@ static char *clean_token(const char *s, size_t len)
     size_t a = 0;
     while (a < len && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r' || s[a] == '\n'))
         a++;
-    while (len > a && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' ||
-                       s[len - 1] == '\n'))
+    while (len > a &&
+           (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' || s[len - 1] == '\n'))
         len--;
     if (a == len)
         return NULL;
@@ -176,8 +164,8 @@ int gg_kube_token_get(const struct gg_kube_config *cfg, struct gg_kube_token *t,
     if (!cfg->token_file)
         return 0;
     struct stat st;
-    if (stat(cfg->token_file, &st) == 0 && t->value && st.st_dev == t->dev &&
-        st.st_ino == t->ino && st.st_size == t->size && st.st_mtim.tv_sec == t->mtime.tv_sec &&
+    if (stat(cfg->token_file, &st) == 0 && t->value && st.st_dev == t->dev && st.st_ino == t->ino &&
+        st.st_size == t->size && st.st_mtim.tv_sec == t->mtime.tv_sec &&
         st.st_mtim.tv_nsec == t->mtime.tv_nsec) {
         *out = t->value;
         return 0;
@@ -186,8 +174,8 @@ int gg_kube_token_get(const struct gg_kube_config *cfg, struct gg_kube_token *t,
     char *raw = read_small(cfg->token_file, &len, err, errlen);
     char *tok = raw ? clean_token(raw, len) : NULL;
     if (raw && !tok)
-        seterr(err, errlen, "%s: not a bearer token (empty, or bytes outside printable ASCII)",
-               cfg->token_file);
+        gg_seterr(err, errlen, "%s: not a bearer token (empty, or bytes outside printable ASCII)",
+                  cfg->token_file);
     if (raw) {
         explicit_bzero(raw, len);
         free(raw);
@@ -219,9 +207,9 @@ int gg_kube_config_incluster(struct gg_kube_config *cfg, const char *sa_dir, cha
     const char *host = getenv("KUBERNETES_SERVICE_HOST");
     const char *port = getenv("KUBERNETES_SERVICE_PORT");
     if (!host || !*host || !port || !*port) {
-        seterr(err, errlen,
-               "in-cluster configuration: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT "
-               "must be set (they are inside a pod); outside one, give --kubeconfig");
+        gg_seterr(err, errlen,
+                  "in-cluster configuration: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT "
+                  "must be set (they are inside a pod); outside one, give --kubeconfig");
         return -1;
     }
     char *token = gg_xasprintf("%s/token", sa_dir);
@@ -229,7 +217,7 @@ int gg_kube_config_incluster(struct gg_kube_config *cfg, const char *sa_dir, cha
     char why[512];
     int rc = -1;
     if (!is_readable_file(token, why, sizeof(why)) || !is_readable_file(ca, why, sizeof(why))) {
-        seterr(err, errlen, "in-cluster configuration: %s", why);
+        gg_seterr(err, errlen, "in-cluster configuration: %s", why);
         goto out;
     }
     /* an IPv6 service address needs brackets in a URL */
@@ -277,7 +265,8 @@ static bool find_named(const struct kcfiles *k, const char *list, const char *in
         const json_t *arr = json_object_get(k->roots[i], list);
         size_t j;
         const json_t *item;
-        json_array_foreach(arr, j, item) {
+        json_array_foreach(arr, j, item)
+        {
             const char *n = str_at(item, "name");
             if (n && strcmp(n, name) == 0) {
                 f->file = k->names[i];
@@ -374,25 +363,25 @@ static int pem_setting(const struct found *f, const char *what, const char *key,
     const json_t *pv = json_object_get(f->entry, key);
     const json_t *dv = json_object_get(f->entry, data_key);
     if ((pv && !json_is_string(pv)) || (dv && !json_is_string(dv))) {
-        seterr(err, errlen, "%s: %s: %s must be a string", at, what, pv ? key : data_key);
+        gg_seterr(err, errlen, "%s: %s: %s must be a string", at, what, pv ? key : data_key);
         return -1;
     }
     const char *p = json_string_value(pv), *d = json_string_value(dv);
     if (p && *p && d && *d) {
-        seterr(err, errlen, "%s: %s: both %s and %s are set; keep one", at, what, key, data_key);
+        gg_seterr(err, errlen, "%s: %s: both %s and %s are set; keep one", at, what, key, data_key);
         return -1;
     }
     if (d && *d) {
         *pem = b64decode(d, pem_len);
         if (!*pem) {
-            seterr(err, errlen, "%s: %s: %s is not base64", at, what, data_key);
+            gg_seterr(err, errlen, "%s: %s: %s is not base64", at, what, data_key);
             return -1;
         }
     } else if (p && *p) {
         *file = resolve(f->file, p);
         char why[512];
         if (!is_readable_file(*file, why, sizeof(why))) {
-            seterr(err, errlen, "%s: %s: %s: %s", at, what, key, why);
+            gg_seterr(err, errlen, "%s: %s: %s: %s", at, what, key, why);
             return -1;
         }
     }
@@ -424,7 +413,7 @@ static int read_kubeconfigs(struct kcfiles *k, const char *paths, char *err, siz
         size_t before = k->docs.n;
         char why[1024];
         if (gg_load_path(&k->docs, p, why, sizeof(why)) < 0) {
-            seterr(err, errlen, "kubeconfig %s", why);
+            gg_seterr(err, errlen, "kubeconfig %s", why);
             rc = -1;
             break;
         }
@@ -438,7 +427,7 @@ static int read_kubeconfigs(struct kcfiles *k, const char *paths, char *err, siz
     }
     free(list);
     if (rc == 0 && k->n == 0) {
-        seterr(err, errlen, "kubeconfig: none of the files in \"%s\" exists", paths);
+        gg_seterr(err, errlen, "kubeconfig: none of the files in \"%s\" exists", paths);
         rc = -1;
     }
     return rc;
@@ -462,35 +451,35 @@ int gg_kube_config_kubeconfig(struct gg_kube_config *cfg, const char *paths, con
             ctx_name = c;
     }
     if (!ctx_name) {
-        seterr(err, errlen, "kubeconfig %s: current-context is not set; name a context", first);
+        gg_seterr(err, errlen, "kubeconfig %s: current-context is not set; name a context", first);
         goto out;
     }
     struct found ctx, cluster, user;
     if (!find_named(&k, "contexts", "context", ctx_name, &ctx)) {
-        seterr(err, errlen, "kubeconfig %s: context \"%s\" not found", first, ctx_name);
+        gg_seterr(err, errlen, "kubeconfig %s: context \"%s\" not found", first, ctx_name);
         goto out;
     }
     where(at, sizeof(at), &ctx);
     const char *cluster_name = str_at(ctx.entry, "cluster");
     const char *user_name = str_at(ctx.entry, "user");
     if (!cluster_name || !*cluster_name) {
-        seterr(err, errlen, "%s: context \"%s\": missing field cluster", at, ctx_name);
+        gg_seterr(err, errlen, "%s: context \"%s\": missing field cluster", at, ctx_name);
         goto out;
     }
     if (!find_named(&k, "clusters", "cluster", cluster_name, &cluster)) {
-        seterr(err, errlen, "%s: context \"%s\": cluster \"%s\" not found", at, ctx_name,
-               cluster_name);
+        gg_seterr(err, errlen, "%s: context \"%s\": cluster \"%s\" not found", at, ctx_name,
+                  cluster_name);
         goto out;
     }
     where(at, sizeof(at), &cluster);
     const char *server = str_at(cluster.entry, "server");
     if (!server || !*server) {
-        seterr(err, errlen, "%s: cluster \"%s\": missing field server", at, cluster_name);
+        gg_seterr(err, errlen, "%s: cluster \"%s\": missing field server", at, cluster_name);
         goto out;
     }
     if (strncmp(server, "https://", 8) != 0 && strncmp(server, "http://", 7) != 0) {
-        seterr(err, errlen, "%s: cluster \"%s\": server \"%s\" is not an http(s) URL", at,
-               cluster_name, server);
+        gg_seterr(err, errlen, "%s: cluster \"%s\": server \"%s\" is not an http(s) URL", at,
+                  cluster_name, server);
         goto out;
     }
     cfg->server = gg_xstrdup(server);
@@ -507,8 +496,8 @@ int gg_kube_config_kubeconfig(struct gg_kube_config *cfg, const char *paths, con
     if (user_name && *user_name) {
         if (!find_named(&k, "users", "user", user_name, &user)) {
             where(at, sizeof(at), &ctx);
-            seterr(err, errlen, "%s: context \"%s\": user \"%s\" not found", at, ctx_name,
-                   user_name);
+            gg_seterr(err, errlen, "%s: context \"%s\": user \"%s\" not found", at, ctx_name,
+                      user_name);
             goto out;
         }
         where(at, sizeof(at), &user);
@@ -516,23 +505,23 @@ int gg_kube_config_kubeconfig(struct gg_kube_config *cfg, const char *paths, con
         static const char *const unsupported[] = {"exec", "auth-provider", "username", NULL};
         for (const char *const *u = unsupported; *u; u++) {
             if (json_object_get(user.entry, *u)) {
-                seterr(err, errlen,
-                       "%s: %s: %s is not supported; use a token, tokenFile or a client "
-                       "certificate",
-                       at, what, *u);
+                gg_seterr(err, errlen,
+                          "%s: %s: %s is not supported; use a token, tokenFile or a client "
+                          "certificate",
+                          at, what, *u);
                 goto out;
             }
         }
         if (pem_setting(&user, what, "client-certificate", &cfg->cert_file, &cfg->cert_pem,
                         &cfg->cert_pem_len, err, errlen) < 0 ||
-            pem_setting(&user, what, "client-key", &cfg->key_file, &cfg->key_pem,
-                        &cfg->key_pem_len, err, errlen) < 0)
+            pem_setting(&user, what, "client-key", &cfg->key_file, &cfg->key_pem, &cfg->key_pem_len,
+                        err, errlen) < 0)
             goto out;
         bool has_cert = cfg->cert_file || cfg->cert_pem, has_key = cfg->key_file || cfg->key_pem;
         if (has_cert != has_key) {
-            seterr(err, errlen, "%s: %s: missing field %s", at, what,
-                   has_cert ? "client-key (or client-key-data)"
-                            : "client-certificate (or client-certificate-data)");
+            gg_seterr(err, errlen, "%s: %s: missing field %s", at, what,
+                      has_cert ? "client-key (or client-key-data)"
+                               : "client-certificate (or client-certificate-data)");
             goto out;
         }
         const char *token = str_at(user.entry, "token");
@@ -540,15 +529,15 @@ int gg_kube_config_kubeconfig(struct gg_kube_config *cfg, const char *paths, con
         if (token && *token) {
             cfg->token = clean_token(token, strlen(token));
             if (!cfg->token) {
-                seterr(err, errlen, "%s: %s: token holds bytes outside printable ASCII", at,
-                       what);
+                gg_seterr(err, errlen, "%s: %s: token holds bytes outside printable ASCII", at,
+                          what);
                 goto out;
             }
         } else if (token_file && *token_file) {
             cfg->token_file = resolve(user.file, token_file);
             char why[512];
             if (!is_readable_file(cfg->token_file, why, sizeof(why))) {
-                seterr(err, errlen, "%s: %s: tokenFile: %s", at, what, why);
+                gg_seterr(err, errlen, "%s: %s: tokenFile: %s", at, what, why);
                 goto out;
             }
         }
@@ -585,8 +574,8 @@ int gg_kube_config_load(struct gg_kube_config *cfg, const char *kubeconfig, char
         free(path);
     }
     gg_kube_config_init(cfg);
-    seterr(err, errlen,
-           "no Kubernetes configuration: give --kubeconfig, set KUBECONFIG, run in a pod, or "
-           "create ~/.kube/config");
+    gg_seterr(err, errlen,
+              "no Kubernetes configuration: give --kubeconfig, set KUBECONFIG, run in a pod, or "
+              "create ~/.kube/config");
     return -1;
 }

@@ -22,20 +22,20 @@
 /* Every pointer is owned, NULL when unset. A PEM setting is either a file
  * or the bytes themselves (the kubeconfig's *-data fields), never both. */
 struct gg_kube_config {
-    char *server;           /* "https://host:port[/prefix]", without a trailing '/' */
-    char *ca_file;          /* certificate-authority */
-    char *ca_pem;           /* certificate-authority-data, decoded */
+    char *server;  /* "https://host:port[/prefix]", without a trailing '/' */
+    char *ca_file; /* certificate-authority */
+    char *ca_pem;  /* certificate-authority-data, decoded */
     size_t ca_pem_len;
-    char *cert_file;        /* client-certificate */
-    char *cert_pem;         /* client-certificate-data, decoded */
+    char *cert_file; /* client-certificate */
+    char *cert_pem;  /* client-certificate-data, decoded */
     size_t cert_pem_len;
-    char *key_file;         /* client-key */
-    char *key_pem;          /* client-key-data, decoded */
+    char *key_file; /* client-key */
+    char *key_pem;  /* client-key-data, decoded */
     size_t key_pem_len;
-    char *token;            /* a bearer token fixed for the process */
-    char *token_file;       /* a bearer token read again when the file changes */
-    bool is_insecure;       /* insecure-skip-tls-verify: no server certificate check */
-    char *origin;           /* for messages: "in-cluster" or "FILE (context NAME)" */
+    char *token;      /* a bearer token fixed for the process */
+    char *token_file; /* a bearer token read again when the file changes */
+    bool is_insecure; /* insecure-skip-tls-verify: no server certificate check */
+    char *origin;     /* for messages: "in-cluster" or "FILE (context NAME)" */
 };
 
 void gg_kube_config_init(struct gg_kube_config *cfg);

@@ -45,7 +45,7 @@
 #include "validation/xalloc.h"
 
 #define WATCH_MASK                                                                                 \
-    (IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO |          \
+    (IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO |            \
      IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
 #define MAX_DEPTH 32 /* the loader's own nesting limit */
 #define LOST_RETRY_MS 1000
@@ -66,11 +66,11 @@ struct dir_source {
 
     struct watch *watches;
     size_t nwatches;
-    size_t nseen;        /* folders the current walk watched */
-    int root_wd;         /* -1 while the root is not watched */
-    bool is_limit_told;  /* the watch limit was reported once */
-    json_t *last;        /* the objects last sent, or NULL */
-    bool was_error;      /* the latest read failed */
+    size_t nseen;       /* folders the current walk watched */
+    int root_wd;        /* -1 while the root is not watched */
+    bool is_limit_told; /* the watch limit was reported once */
+    json_t *last;       /* the objects last sent, or NULL */
+    bool was_error;     /* the latest read failed */
 };
 
 static int64_t now_ms(void)
@@ -86,11 +86,26 @@ static int64_t now_ms(void)
  * folder of cluster manifests plausibly holds. Everything else is namespaced,
  * as almost every built-in kind is. */
 static const char *const cluster_kinds[] = {
-    "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding",
-    "CustomResourceDefinition", "StorageClass", "PriorityClass", "IngressClass",
-    "RuntimeClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
-    "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "APIService",
-    "CSIDriver", "CSINode", "VolumeAttachment", "CertificateSigningRequest", NULL,
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "StorageClass",
+    "PriorityClass",
+    "IngressClass",
+    "RuntimeClass",
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "APIService",
+    "CSIDriver",
+    "CSINode",
+    "VolumeAttachment",
+    "CertificateSigningRequest",
+    NULL,
 };
 
 static bool is_namespaced(const char *api_version, const char *kind)
@@ -170,8 +185,10 @@ static void watch_folder(struct dir_source *d, const char *path, int depth)
     if (wd < 0) {
         if (errno == ENOSPC && !d->is_limit_told) {
             d->is_limit_told = true;
-            emit_error(d, "%s: inotify watch limit reached (fs.inotify.max_user_watches); "
-                          "changes there are not seen", path);
+            emit_error(d,
+                       "%s: inotify watch limit reached (fs.inotify.max_user_watches); "
+                       "changes there are not seen",
+                       path);
         }
         return;
     }

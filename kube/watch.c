@@ -114,22 +114,22 @@ struct kstate {
     enum phase phase;
     struct gg_kube_req req; /* valid while is_busy */
     bool is_busy;
-    int64_t due_ms;  /* WAIT: when to start the next request */
-    int version;     /* index into def->versions */
-    char *rv;        /* where the watch resumes; NULL: list first */
-    char *cont;      /* the continue token of a list in progress */
-    json_t *items;   /* the pages of a list in progress */
+    int64_t due_ms;    /* WAIT: when to start the next request */
+    int version;       /* index into def->versions */
+    char *rv;          /* where the watch resumes; NULL: list first */
+    char *cont;        /* the continue token of a list in progress */
+    json_t *items;     /* the pages of a list in progress */
     unsigned failures; /* consecutive, for the backoff */
     bool is_listed;    /* listed once, or found missing: counts for SYNCED */
     bool is_missing;
-    bool has_told;     /* a REPLACE went out for this kind */
+    bool has_told; /* a REPLACE went out for this kind */
     bool is_failing;
     bool is_failing_net;
     /* the current watch: */
     int64_t watch_start_ms;
     unsigned watch_events;
-    bool is_gone;      /* an ERROR event with code 410 */
-    bool is_bad_event; /* an event that did not decode, or another ERROR */
+    bool is_gone;       /* an ERROR event with code 410 */
+    bool is_bad_event;  /* an event that did not decode, or another ERROR */
     bool is_bad_relist; /* ... after which rv cannot be trusted */
     char bad_msg[512];
 };
@@ -198,8 +198,8 @@ static void set_identity(const struct kstate *k, json_t *obj)
 
 static const char *resource_version(const json_t *obj)
 {
-    const char *rv = json_string_value(json_object_get(json_object_get(obj, "metadata"),
-                                                       "resourceVersion"));
+    const char *rv =
+        json_string_value(json_object_get(json_object_get(obj, "metadata"), "resourceVersion"));
     return rv && *rv ? rv : NULL;
 }
 
@@ -316,8 +316,8 @@ static void start_watch(struct kstate *k)
     struct kube_source *s = k->src;
     /* client-go's spread: each watch ends at its own time, between 1x and
      * 2x the minimum, so they do not all restart together */
-    unsigned timeout = s->opts.watch_timeout_s +
-                       (unsigned)rand_r(&s->seed) % (s->opts.watch_timeout_s + 1);
+    unsigned timeout =
+        s->opts.watch_timeout_s + (unsigned)rand_r(&s->seed) % (s->opts.watch_timeout_s + 1);
     char *base = base_path(k);
     char *rv = curl_easy_escape(NULL, k->rv, 0);
     char *path = gg_xasprintf("%s?watch=1&allowWatchBookmarks=true&resourceVersion=%s"
@@ -326,9 +326,9 @@ static void start_watch(struct kstate *k)
     curl_free(rv);
     free(base);
     char err[512];
-    int rc = gg_kube_req_init(&k->req, s->client, path,
-                              k->def->is_metadata_only ? ACCEPT_META : NULL,
-                              (long)(timeout + WATCH_SLACK_S), err, sizeof(err));
+    int rc =
+        gg_kube_req_init(&k->req, s->client, path, k->def->is_metadata_only ? ACCEPT_META : NULL,
+                         (long)(timeout + WATCH_SLACK_S), err, sizeof(err));
     free(path);
     if (rc) {
         fail(k, false, err);
@@ -388,8 +388,8 @@ static int on_line(void *ctx, const char *line, size_t len)
             k->is_gone = true;
         } else {
             const char *msg = json_string_value(json_object_get(ev.object, "message"));
-            snprintf(k->bad_msg, sizeof(k->bad_msg), "watch of %s: error %ld: %s",
-                     k->def->plural, code, msg ? msg : "no message");
+            snprintf(k->bad_msg, sizeof(k->bad_msg), "watch of %s: error %ld: %s", k->def->plural,
+                     code, msg ? msg : "no message");
             k->is_bad_event = true;
         }
         stop = 1;
@@ -454,8 +454,7 @@ static void list_done(struct kstate *k, int rc, long status, const char *err)
     const char *rv = json_string_value(json_object_get(meta, "resourceVersion"));
     if (rc == 0 && ((!json_is_array(items) && !json_is_null(items) && items) ||
                     ((!cont || !*cont) && (!rv || !*rv)))) {
-        snprintf(msg, sizeof(msg), "list of %s: not a list with a resourceVersion",
-                 k->def->plural);
+        snprintf(msg, sizeof(msg), "list of %s: not a list with a resourceVersion", k->def->plural);
         rc = GG_KUBE_EBODY;
     }
     if (rc) {
@@ -471,7 +470,8 @@ static void list_done(struct kstate *k, int rc, long status, const char *err)
         k->items = json_array();
     size_t i;
     json_t *it;
-    json_array_foreach(items, i, it) {
+    json_array_foreach(items, i, it)
+    {
         if (!json_is_object(it))
             continue;
         set_identity(k, it);

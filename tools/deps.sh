@@ -5,7 +5,7 @@ set -euo pipefail
 
 pkgs=(build-essential pkg-config libmicrohttpd-dev libssl-dev libjansson-dev
       libyaml-dev libpcre2-dev libcriterion-dev libcurl4-openssl-dev
-      curl openssl ca-certificates)
+      curl openssl ca-certificates clang-format python3 python3-yaml)
 if [ "${GG_DEPS_BENCH:-0}" = 1 ]; then
     pkgs+=(wrk nginx-light)
 fi

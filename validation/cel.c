@@ -44,8 +44,8 @@ const struct gg_cel_rule gg_cel_rules[] = {
     /* HTTPRoute spec.rules[]:
      * (has(self.backendRefs) && size(self.backendRefs) > 0) ? (!has(self.filters) ||
      * self.filters.all(f, !has(f.requestRedirect))): true */
-    {"RequestRedirect filter must not be used together with backendRefs",
-     0xaf29abcfe3428466ULL, gg_cel_httproute_rule_redirect_without_backends, false},
+    {"RequestRedirect filter must not be used together with backendRefs", 0xaf29abcfe3428466ULL,
+     gg_cel_httproute_rule_redirect_without_backends, false},
     /* HTTPRoute spec.rules[]:
      * (has(self.filters) && self.filters.exists_one(f, has(f.requestRedirect) &&
      * has(f.requestRedirect.path) && f.requestRedirect.path.type == 'ReplacePrefixMatch' &&
@@ -80,8 +80,8 @@ const struct gg_cel_rule gg_cel_rules[] = {
      * spec.rules[].backendRefs[].filters[].requestMirror.backendRef,
      * spec.rules[].filters[].requestMirror.backendRef:
      * (size(self.group) == 0 && self.kind == 'Service') ? has(self.port) : true */
-    {"Must have port for Service reference",
-     0xd7e40130b2d91413ULL, gg_cel_route_backend_ref_service_port, false},
+    {"Must have port for Service reference", 0xd7e40130b2d91413ULL,
+     gg_cel_route_backend_ref_service_port, false},
     /* HTTPRoute spec.rules[].backendRefs[].filters, spec.rules[].filters:
      * !(self.exists(f, f.type == 'RequestRedirect') && self.exists(f, f.type == 'URLRewrite')) */
     {"May specify either httpRouteFilterRequestRedirect or httpRouteFilterRequestRewrite, but "
@@ -89,34 +89,34 @@ const struct gg_cel_rule gg_cel_rules[] = {
      0x2c9d116a464e9457ULL, gg_cel_httproute_filters_redirect_or_rewrite, false},
     /* HTTPRoute spec.rules[].backendRefs[].filters, spec.rules[].filters:
      * self.filter(f, f.type == 'CORS').size() <= 1 */
-    {"CORS filter cannot be repeated",
-     0x0fae004971572cd3ULL, gg_cel_httproute_filters_cors_once, false},
+    {"CORS filter cannot be repeated", 0x0fae004971572cd3ULL, gg_cel_httproute_filters_cors_once,
+     false},
     /* HTTPRoute spec.rules[].backendRefs[].filters, spec.rules[].filters; GRPCRoute
      * spec.rules[].backendRefs[].filters, spec.rules[].filters:
      * self.filter(f, f.type == 'RequestHeaderModifier').size() <= 1 */
-    {"RequestHeaderModifier filter cannot be repeated",
-     0x7e37a80e480653abULL, gg_cel_route_filters_request_header_modifier_once, false},
+    {"RequestHeaderModifier filter cannot be repeated", 0x7e37a80e480653abULL,
+     gg_cel_route_filters_request_header_modifier_once, false},
     /* HTTPRoute spec.rules[].backendRefs[].filters, spec.rules[].filters; GRPCRoute
      * spec.rules[].backendRefs[].filters, spec.rules[].filters:
      * self.filter(f, f.type == 'ResponseHeaderModifier').size() <= 1 */
-    {"ResponseHeaderModifier filter cannot be repeated",
-     0x9d00bd6eb873af39ULL, gg_cel_route_filters_response_header_modifier_once, false},
+    {"ResponseHeaderModifier filter cannot be repeated", 0x9d00bd6eb873af39ULL,
+     gg_cel_route_filters_response_header_modifier_once, false},
     /* HTTPRoute spec.rules[].backendRefs[].filters, spec.rules[].filters:
      * self.filter(f, f.type == 'RequestRedirect').size() <= 1 */
-    {"RequestRedirect filter cannot be repeated",
-     0xb2be740b3a37f5d7ULL, gg_cel_httproute_filters_request_redirect_once, false},
+    {"RequestRedirect filter cannot be repeated", 0xb2be740b3a37f5d7ULL,
+     gg_cel_httproute_filters_request_redirect_once, false},
     /* HTTPRoute spec.rules[].backendRefs[].filters, spec.rules[].filters:
      * self.filter(f, f.type == 'URLRewrite').size() <= 1 */
-    {"URLRewrite filter cannot be repeated",
-     0xc9592ffec0bcf1bdULL, gg_cel_httproute_filters_url_rewrite_once, false},
+    {"URLRewrite filter cannot be repeated", 0xc9592ffec0bcf1bdULL,
+     gg_cel_httproute_filters_url_rewrite_once, false},
     /* HTTPRoute spec.rules[].backendRefs[].filters[], spec.rules[].filters[]:
      * !(has(self.cors) && self.type != 'CORS') */
-    {"filter.cors must be nil if the filter.type is not CORS",
-     0xa40c3987ba09fcf2ULL, gg_cel_httproute_filter_cors_nil, false},
+    {"filter.cors must be nil if the filter.type is not CORS", 0xa40c3987ba09fcf2ULL,
+     gg_cel_httproute_filter_cors_nil, false},
     /* HTTPRoute spec.rules[].backendRefs[].filters[], spec.rules[].filters[]:
      * !(!has(self.cors) && self.type == 'CORS') */
-    {"filter.cors must be specified for CORS filter.type",
-     0xd38b8532e1486aadULL, gg_cel_httproute_filter_cors_specified, false},
+    {"filter.cors must be specified for CORS filter.type", 0xd38b8532e1486aadULL,
+     gg_cel_httproute_filter_cors_specified, false},
     /* HTTPRoute spec.rules[].backendRefs[].filters[], spec.rules[].filters[]; GRPCRoute
      * spec.rules[].backendRefs[].filters[], spec.rules[].filters[]:
      * !(has(self.requestHeaderModifier) && self.type != 'RequestHeaderModifier') */
@@ -145,8 +145,8 @@ const struct gg_cel_rule gg_cel_rules[] = {
     /* HTTPRoute spec.rules[].backendRefs[].filters[], spec.rules[].filters[]; GRPCRoute
      * spec.rules[].backendRefs[].filters[], spec.rules[].filters[]:
      * !(!has(self.requestMirror) && self.type == 'RequestMirror') */
-    {"filter.requestMirror must be specified for RequestMirror filter.type",
-     0x9726a96189015793ULL, gg_cel_route_filter_request_mirror_specified, false},
+    {"filter.requestMirror must be specified for RequestMirror filter.type", 0x9726a96189015793ULL,
+     gg_cel_route_filter_request_mirror_specified, false},
     /* HTTPRoute spec.rules[].backendRefs[].filters[], spec.rules[].filters[]:
      * !(has(self.requestRedirect) && self.type != 'RequestRedirect') */
     {"filter.requestRedirect must be nil if the filter.type is not RequestRedirect",
@@ -157,12 +157,12 @@ const struct gg_cel_rule gg_cel_rules[] = {
      0xf2874cf2aa099983ULL, gg_cel_httproute_filter_request_redirect_specified, false},
     /* HTTPRoute spec.rules[].backendRefs[].filters[], spec.rules[].filters[]:
      * !(has(self.urlRewrite) && self.type != 'URLRewrite') */
-    {"filter.urlRewrite must be nil if the filter.type is not URLRewrite",
-     0xebb27abd4e7a7312ULL, gg_cel_httproute_filter_url_rewrite_nil, false},
+    {"filter.urlRewrite must be nil if the filter.type is not URLRewrite", 0xebb27abd4e7a7312ULL,
+     gg_cel_httproute_filter_url_rewrite_nil, false},
     /* HTTPRoute spec.rules[].backendRefs[].filters[], spec.rules[].filters[]:
      * !(!has(self.urlRewrite) && self.type == 'URLRewrite') */
-    {"filter.urlRewrite must be specified for URLRewrite filter.type",
-     0x98d2bc49b2c770ddULL, gg_cel_httproute_filter_url_rewrite_specified, false},
+    {"filter.urlRewrite must be specified for URLRewrite filter.type", 0x98d2bc49b2c770ddULL,
+     gg_cel_httproute_filter_url_rewrite_specified, false},
     /* HTTPRoute spec.rules[].backendRefs[].filters[], spec.rules[].filters[]; GRPCRoute
      * spec.rules[].backendRefs[].filters[], spec.rules[].filters[]:
      * !(has(self.extensionRef) && self.type != 'ExtensionRef') */
@@ -171,23 +171,23 @@ const struct gg_cel_rule gg_cel_rules[] = {
     /* HTTPRoute spec.rules[].backendRefs[].filters[], spec.rules[].filters[]; GRPCRoute
      * spec.rules[].backendRefs[].filters[], spec.rules[].filters[]:
      * !(!has(self.extensionRef) && self.type == 'ExtensionRef') */
-    {"filter.extensionRef must be specified for ExtensionRef filter.type",
-     0x831e424a0e98c337ULL, gg_cel_route_filter_extension_ref_specified, false},
+    {"filter.extensionRef must be specified for ExtensionRef filter.type", 0x831e424a0e98c337ULL,
+     gg_cel_route_filter_extension_ref_specified, false},
     /* HTTPRoute spec.rules[].backendRefs[].filters[].cors.allowHeaders,
      * spec.rules[].filters[].cors.allowHeaders:
      * !('*' in self && self.size() > 1) */
-    {"AllowHeaders cannot contain '*' alongside other methods",
-     0x6da219d54b55ab1bULL, gg_cel_httproute_cors_wildcard_alone, false},
+    {"AllowHeaders cannot contain '*' alongside other methods", 0x6da219d54b55ab1bULL,
+     gg_cel_httproute_cors_wildcard_alone, false},
     /* HTTPRoute spec.rules[].backendRefs[].filters[].cors.allowMethods,
      * spec.rules[].filters[].cors.allowMethods:
      * !('*' in self && self.size() > 1) */
-    {"AllowMethods cannot contain '*' alongside other methods",
-     0x6da219d54b55ab1bULL, gg_cel_httproute_cors_wildcard_alone, false},
+    {"AllowMethods cannot contain '*' alongside other methods", 0x6da219d54b55ab1bULL,
+     gg_cel_httproute_cors_wildcard_alone, false},
     /* HTTPRoute spec.rules[].backendRefs[].filters[].cors.allowOrigins,
      * spec.rules[].filters[].cors.allowOrigins:
      * !('*' in self && self.size() > 1) */
-    {"AllowOrigins cannot contain '*' alongside other origins",
-     0x6da219d54b55ab1bULL, gg_cel_httproute_cors_wildcard_alone, false},
+    {"AllowOrigins cannot contain '*' alongside other origins", 0x6da219d54b55ab1bULL,
+     gg_cel_httproute_cors_wildcard_alone, false},
     /* HTTPRoute spec.rules[].backendRefs[].filters[].requestMirror,
      * spec.rules[].filters[].requestMirror; GRPCRoute
      * spec.rules[].backendRefs[].filters[].requestMirror, spec.rules[].filters[].requestMirror:
@@ -199,8 +199,8 @@ const struct gg_cel_rule gg_cel_rules[] = {
      * spec.rules[].backendRefs[].filters[].requestMirror.fraction,
      * spec.rules[].filters[].requestMirror.fraction:
      * self.numerator <= self.denominator */
-    {"numerator must be less than or equal to denominator",
-     0xe46c3fab08aa7503ULL, gg_cel_route_request_mirror_fraction, false},
+    {"numerator must be less than or equal to denominator", 0xe46c3fab08aa7503ULL,
+     gg_cel_route_request_mirror_fraction, false},
     /* HTTPRoute spec.rules[].backendRefs[].filters[].requestRedirect.path,
      * spec.rules[].backendRefs[].filters[].urlRewrite.path,
      * spec.rules[].filters[].requestRedirect.path, spec.rules[].filters[].urlRewrite.path:
@@ -211,8 +211,8 @@ const struct gg_cel_rule gg_cel_rules[] = {
      * spec.rules[].backendRefs[].filters[].urlRewrite.path,
      * spec.rules[].filters[].requestRedirect.path, spec.rules[].filters[].urlRewrite.path:
      * has(self.replaceFullPath) ? self.type == 'ReplaceFullPath' : true */
-    {"type must be 'ReplaceFullPath' when replaceFullPath is set",
-     0x71b3ad297b3f2049ULL, gg_cel_httproute_path_modifier_full_path_type, false},
+    {"type must be 'ReplaceFullPath' when replaceFullPath is set", 0x71b3ad297b3f2049ULL,
+     gg_cel_httproute_path_modifier_full_path_type, false},
     /* HTTPRoute spec.rules[].backendRefs[].filters[].requestRedirect.path,
      * spec.rules[].backendRefs[].filters[].urlRewrite.path,
      * spec.rules[].filters[].requestRedirect.path, spec.rules[].filters[].urlRewrite.path:
@@ -223,48 +223,48 @@ const struct gg_cel_rule gg_cel_rules[] = {
      * spec.rules[].backendRefs[].filters[].urlRewrite.path,
      * spec.rules[].filters[].requestRedirect.path, spec.rules[].filters[].urlRewrite.path:
      * has(self.replacePrefixMatch) ? self.type == 'ReplacePrefixMatch' : true */
-    {"type must be 'ReplacePrefixMatch' when replacePrefixMatch is set",
-     0x3c06427e5e81c323ULL, gg_cel_httproute_path_modifier_prefix_match_type, false},
+    {"type must be 'ReplacePrefixMatch' when replacePrefixMatch is set", 0x3c06427e5e81c323ULL,
+     gg_cel_httproute_path_modifier_prefix_match_type, false},
     /* HTTPRoute spec.rules[].matches[].path:
      * (self.type in ['Exact','PathPrefix']) ? self.value.startsWith('/') : true */
     {"value must be an absolute path and start with '/' when type one of ['Exact', 'PathPrefix']",
      0x8668d863cca3df6eULL, gg_cel_httproute_path_match_absolute, false},
     /* HTTPRoute spec.rules[].matches[].path:
      * (self.type in ['Exact','PathPrefix']) ? !self.value.contains('//') : true */
-    {"must not contain '//' when type one of ['Exact', 'PathPrefix']",
-     0x5487b97a29563712ULL, gg_cel_httproute_path_match_no_double_slash, false},
+    {"must not contain '//' when type one of ['Exact', 'PathPrefix']", 0x5487b97a29563712ULL,
+     gg_cel_httproute_path_match_no_double_slash, false},
     /* HTTPRoute spec.rules[].matches[].path:
      * (self.type in ['Exact','PathPrefix']) ? !self.value.contains('/./') : true */
-    {"must not contain '/./' when type one of ['Exact', 'PathPrefix']",
-     0xe1c18c408a388d4eULL, gg_cel_httproute_path_match_no_dot_segment, false},
+    {"must not contain '/./' when type one of ['Exact', 'PathPrefix']", 0xe1c18c408a388d4eULL,
+     gg_cel_httproute_path_match_no_dot_segment, false},
     /* HTTPRoute spec.rules[].matches[].path:
      * (self.type in ['Exact','PathPrefix']) ? !self.value.contains('/../') : true */
-    {"must not contain '/../' when type one of ['Exact', 'PathPrefix']",
-     0xa64dc535d5cb2cbaULL, gg_cel_httproute_path_match_no_dot_dot_segment, false},
+    {"must not contain '/../' when type one of ['Exact', 'PathPrefix']", 0xa64dc535d5cb2cbaULL,
+     gg_cel_httproute_path_match_no_dot_dot_segment, false},
     /* HTTPRoute spec.rules[].matches[].path:
      * (self.type in ['Exact','PathPrefix']) ? !self.value.contains('%2f') : true */
-    {"must not contain '%2f' when type one of ['Exact', 'PathPrefix']",
-     0xc00ba88fadbb8f11ULL, gg_cel_httproute_path_match_no_encoded_slash_lower, false},
+    {"must not contain '%2f' when type one of ['Exact', 'PathPrefix']", 0xc00ba88fadbb8f11ULL,
+     gg_cel_httproute_path_match_no_encoded_slash_lower, false},
     /* HTTPRoute spec.rules[].matches[].path:
      * (self.type in ['Exact','PathPrefix']) ? !self.value.contains('%2F') : true */
-    {"must not contain '%2F' when type one of ['Exact', 'PathPrefix']",
-     0x3958fc052cd8daf1ULL, gg_cel_httproute_path_match_no_encoded_slash_upper, false},
+    {"must not contain '%2F' when type one of ['Exact', 'PathPrefix']", 0x3958fc052cd8daf1ULL,
+     gg_cel_httproute_path_match_no_encoded_slash_upper, false},
     /* HTTPRoute spec.rules[].matches[].path:
      * (self.type in ['Exact','PathPrefix']) ? !self.value.contains('#') : true */
-    {"must not contain '#' when type one of ['Exact', 'PathPrefix']",
-     0x3e109aa3490fc1b3ULL, gg_cel_httproute_path_match_no_fragment, false},
+    {"must not contain '#' when type one of ['Exact', 'PathPrefix']", 0x3e109aa3490fc1b3ULL,
+     gg_cel_httproute_path_match_no_fragment, false},
     /* HTTPRoute spec.rules[].matches[].path:
      * (self.type in ['Exact','PathPrefix']) ? !self.value.endsWith('/..') : true */
-    {"must not end with '/..' when type one of ['Exact', 'PathPrefix']",
-     0x50e9233e4ef61534ULL, gg_cel_httproute_path_match_no_dot_dot_suffix, false},
+    {"must not end with '/..' when type one of ['Exact', 'PathPrefix']", 0x50e9233e4ef61534ULL,
+     gg_cel_httproute_path_match_no_dot_dot_suffix, false},
     /* HTTPRoute spec.rules[].matches[].path:
      * (self.type in ['Exact','PathPrefix']) ? !self.value.endsWith('/.') : true */
-    {"must not end with '/.' when type one of ['Exact', 'PathPrefix']",
-     0x933402756f0be07aULL, gg_cel_httproute_path_match_no_dot_suffix, false},
+    {"must not end with '/.' when type one of ['Exact', 'PathPrefix']", 0x933402756f0be07aULL,
+     gg_cel_httproute_path_match_no_dot_suffix, false},
     /* HTTPRoute spec.rules[].matches[].path:
      * self.type in ['Exact','PathPrefix'] || self.type == 'RegularExpression' */
-    {"type must be one of ['Exact', 'PathPrefix', 'RegularExpression']",
-     0x19ac461569be75deULL, gg_cel_httproute_path_match_type, false},
+    {"type must be one of ['Exact', 'PathPrefix', 'RegularExpression']", 0x19ac461569be75deULL,
+     gg_cel_httproute_path_match_type, false},
     /* HTTPRoute spec.rules[].matches[].path:
      * (self.type in ['Exact','PathPrefix']) ? self.value.matches(<the regex in the message>) :
      * true */
@@ -274,8 +274,8 @@ const struct gg_cel_rule gg_cel_rules[] = {
     /* HTTPRoute spec.rules[].timeouts:
      * !(has(self.request) && has(self.backendRequest) && duration(self.request) !=
      * duration('0s') && duration(self.backendRequest) > duration(self.request)) */
-    {"backendRequest timeout cannot be longer than request timeout",
-     0x17a4c0091dabd51fULL, gg_cel_httproute_timeouts, false},
+    {"backendRequest timeout cannot be longer than request timeout", 0x17a4c0091dabd51fULL,
+     gg_cel_httproute_timeouts, false},
     /* GRPCRoute spec.rules:
      * (self.size() > 0 ? (has(self[0].matches) ? self[0].matches.size() : 0) : 0) + ... up to
      * self[15] ... <= 128 */
@@ -284,8 +284,8 @@ const struct gg_cel_rule gg_cel_rules[] = {
      0x1c29c322a7bd1784ULL, gg_cel_grpcroute_rules_match_total, false},
     /* GRPCRoute spec.rules[].matches[].method:
      * has(self.type) ? has(self.service) || has(self.method) : true */
-    {"One or both of 'service' or 'method' must be specified",
-     0xcca22bc57b94fd9dULL, gg_cel_grpcroute_method_service_or_method, false},
+    {"One or both of 'service' or 'method' must be specified", 0xcca22bc57b94fd9dULL,
+     gg_cel_grpcroute_method_service_or_method, false},
     /* GRPCRoute spec.rules[].matches[].method:
      * (!has(self.type) || self.type == 'Exact') && has(self.service) ? self.service.matches(<the
      * regex in the message>): true */
@@ -300,13 +300,13 @@ const struct gg_cel_rule gg_cel_rules[] = {
     /* Gateway spec.addresses:
      * self.all(a1, a1.type == 'IPAddress' && has(a1.value) ? self.exists_one(a2, a2.type ==
      * a1.type && has(a2.value) && a2.value == a1.value) : true ) */
-    {"IPAddress values must be unique",
-     0x735bc7f77cab35b3ULL, gg_cel_gateway_addresses_ip_unique, false},
+    {"IPAddress values must be unique", 0x735bc7f77cab35b3ULL, gg_cel_gateway_addresses_ip_unique,
+     false},
     /* Gateway spec.addresses:
      * self.all(a1, a1.type == 'Hostname'  && has(a1.value) ? self.exists_one(a2, a2.type ==
      * a1.type && has(a2.value) && a2.value == a1.value) : true ) */
-    {"Hostname values must be unique",
-     0x2a2eef0e767b8445ULL, gg_cel_gateway_addresses_hostname_unique, false},
+    {"Hostname values must be unique", 0x2a2eef0e767b8445ULL,
+     gg_cel_gateway_addresses_hostname_unique, false},
     /* Gateway spec.addresses[]:
      * self.type == 'Hostname' ? (!has(self.value) || self.value.matches(<the regex in the
      * message>)): true */
@@ -337,26 +337,26 @@ const struct gg_cel_rule gg_cel_rules[] = {
      0x29e007c88c38b9ebULL, gg_cel_gateway_infrastructure_key_prefix_length, false},
     /* Gateway spec.listeners; ListenerSet spec.listeners:
      * self.all(l, l.protocol in ['HTTP', 'TCP', 'UDP'] ? !has(l.tls) : true) */
-    {"tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']",
-     0x88559602f21ecec4ULL, gg_cel_listeners_tls_forbidden, false},
+    {"tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']", 0x88559602f21ecec4ULL,
+     gg_cel_listeners_tls_forbidden, false},
     /* Gateway spec.listeners; ListenerSet spec.listeners:
      * self.all(l, (l.protocol == 'HTTPS' && has(l.tls)) ? (l.tls.mode == '' || l.tls.mode ==
      * 'Terminate') : true) */
-    {"tls mode must be Terminate for protocol HTTPS",
-     0x5c2c4b1d342c24f8ULL, gg_cel_listeners_https_terminate, false},
+    {"tls mode must be Terminate for protocol HTTPS", 0x5c2c4b1d342c24f8ULL,
+     gg_cel_listeners_https_terminate, false},
     /* Gateway spec.listeners; ListenerSet spec.listeners:
      * self.all(l, (l.protocol == 'TLS' ? has(l.tls) && has(l.tls.mode) && l.tls.mode != '' :
      * true)) */
-    {"tls mode must be set for protocol TLS",
-     0x8945748be61eca93ULL, gg_cel_listeners_tls_mode_set, false},
+    {"tls mode must be set for protocol TLS", 0x8945748be61eca93ULL, gg_cel_listeners_tls_mode_set,
+     false},
     /* Gateway spec.listeners; ListenerSet spec.listeners:
      * self.all(l, l.protocol in ['TCP', 'UDP']  ? (!has(l.hostname) || l.hostname == '') : true) */
-    {"hostname must not be specified for protocols ['TCP', 'UDP']",
-     0x653d5dc71134afb6ULL, gg_cel_listeners_hostname_forbidden, false},
+    {"hostname must not be specified for protocols ['TCP', 'UDP']", 0x653d5dc71134afb6ULL,
+     gg_cel_listeners_hostname_forbidden, false},
     /* Gateway spec.listeners; ListenerSet spec.listeners:
      * self.all(l1, self.exists_one(l2, l1.name == l2.name)) */
-    {"Listener name must be unique within the Gateway",
-     0xd86244f8e354740dULL, gg_cel_listeners_name_unique, false},
+    {"Listener name must be unique within the Gateway", 0xd86244f8e354740dULL,
+     gg_cel_listeners_name_unique, false},
     /* Gateway spec.listeners:
      * self.all(l1, self.exists_one(l2, l1.port == l2.port && l1.protocol == l2.protocol &&
      * (has(l1.hostname) && has(l2.hostname) ? l1.hostname == l2.hostname : !has(l1.hostname) &&
@@ -365,12 +365,12 @@ const struct gg_cel_rule gg_cel_rules[] = {
      0x5cbaab3901d454ddULL, gg_cel_gateway_listeners_port_protocol_hostname_unique, false},
     /* Gateway spec.listeners[].tls; ListenerSet spec.listeners[].tls:
      * self.mode == 'Terminate' ? size(self.certificateRefs) > 0 || size(self.options) > 0 : true */
-    {"certificateRefs or options must be specified when mode is Terminate",
-     0x76c4eb56425b6cc7ULL, gg_cel_listener_tls_certificates, false},
+    {"certificateRefs or options must be specified when mode is Terminate", 0x76c4eb56425b6cc7ULL,
+     gg_cel_listener_tls_certificates, false},
     /* Gateway spec.tls.frontend.perPort:
      * self.all(t1, self.exists_one(t2, t1.port == t2.port)) */
-    {"Port for TLS configuration must be unique within the Gateway",
-     0x833795ee8309b2fdULL, gg_cel_gateway_tls_per_port_unique, false},
+    {"Port for TLS configuration must be unique within the Gateway", 0x833795ee8309b2fdULL,
+     gg_cel_gateway_tls_per_port_unique, false},
     /* Gateway status.addresses[]:
      * self.type == 'Hostname' ? self.value.matches(<the regex in the message>): true */
     {"Hostname value must only contain valid characters (matching "
@@ -378,8 +378,8 @@ const struct gg_cel_rule gg_cel_rules[] = {
      0x3bd54fed5e204cb5ULL, gg_cel_gateway_status_address_hostname, false},
     /* GatewayClass spec.controllerName:
      * self == oldSelf */
-    {"Value is immutable",
-     0x65b95b333fb52d08ULL, gg_cel_gatewayclass_controller_name_immutable, true},
+    {"Value is immutable", 0x65b95b333fb52d08ULL, gg_cel_gatewayclass_controller_name_immutable,
+     true},
     /* ListenerSet spec.listeners:
      * self.all(l1, !has(l1.port) || self.exists_one(l2, has(l2.port) && l1.port == l2.port &&
      * l1.protocol == l2.protocol && (<hostnames as for Gateway>))) */

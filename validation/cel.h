@@ -28,10 +28,10 @@ typedef enum gg_cel_result (*gg_cel_fn)(const json_t *self, const json_t *old, c
                                         size_t errlen);
 
 struct gg_cel_rule {
-    const char *message;  /* the rule's message, verbatim */
-    uint64_t rule_hash;   /* gg_cel_hash of the rule's text, verbatim */
+    const char *message; /* the rule's message, verbatim */
+    uint64_t rule_hash;  /* gg_cel_hash of the rule's text, verbatim */
     gg_cel_fn fn;
-    bool is_transition;   /* the rule reads oldSelf */
+    bool is_transition; /* the rule reads oldSelf */
 };
 
 /* FNV-1a, 64 bits, over the bytes of <rule_text>. */

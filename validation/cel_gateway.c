@@ -142,8 +142,8 @@ static enum gg_cel_result addresses_unique(const json_t *self, const char *type,
         return cel_result(cel_no_overload(), err, errlen);
     for (size_t i = 0; i < json_array_size(self); i++) {
         const json_t *a1 = json_array_get(self, i);
-        struct cel_bool applies = cel_and(cel_str_eq(a1, "type", type),
-                                          cel_of(cel_has(a1, "value")));
+        struct cel_bool applies =
+            cel_and(cel_str_eq(a1, "type", type), cel_of(cel_has(a1, "value")));
         struct cel_count one = CEL_COUNT_INIT;
 
         if (applies.kind == CEL_TRUE) {
@@ -269,9 +269,9 @@ GG_CEL_PREDICATE(gg_cel_gateway_infrastructure_key_prefix_length)
 /* l.protocol in ['HTTP', 'TCP', 'UDP'] ? !has(l.tls) : true */
 static struct cel_bool tls_forbidden(const json_t *l)
 {
-    struct cel_bool plain = cel_or(cel_str_eq(l, "protocol", "HTTP"),
-                                   cel_or(cel_str_eq(l, "protocol", "TCP"),
-                                          cel_str_eq(l, "protocol", "UDP")));
+    struct cel_bool plain =
+        cel_or(cel_str_eq(l, "protocol", "HTTP"),
+               cel_or(cel_str_eq(l, "protocol", "TCP"), cel_str_eq(l, "protocol", "UDP")));
 
     return cel_cond(plain, cel_of(!cel_has(l, "tls")), cel_of(true));
 }
@@ -329,8 +329,8 @@ GG_CEL_PREDICATE(gg_cel_listeners_tls_mode_set)
 static struct cel_bool hostname_forbidden(const json_t *l)
 {
     const json_t *hostname = cel_get(l, "hostname");
-    struct cel_bool layer4 = cel_or(cel_str_eq(l, "protocol", "TCP"),
-                                    cel_str_eq(l, "protocol", "UDP"));
+    struct cel_bool layer4 =
+        cel_or(cel_str_eq(l, "protocol", "TCP"), cel_str_eq(l, "protocol", "UDP"));
     bool unset = !hostname || (json_is_string(hostname) && json_string_length(hostname) == 0);
 
     return cel_cond(layer4, cel_of(unset), cel_of(true));
@@ -402,8 +402,8 @@ GG_CEL_PREDICATE(gg_cel_listenerset_listeners_port_protocol_hostname_unique)
         for (size_t j = 0; j < json_array_size(self); j++) {
             const json_t *l2 = json_array_get(self, j);
 
-            cel_count_step(&one, cel_and(cel_of(cel_has(l2, "port")),
-                                         same_port_protocol_hostname(l1, l2)));
+            cel_count_step(
+                &one, cel_and(cel_of(cel_has(l2, "port")), same_port_protocol_hostname(l1, l2)));
         }
         if (!cel_all_step(&all, cel_count_is_one(one)))
             break;
@@ -433,11 +433,11 @@ static struct cel_bool non_empty(const json_t *obj, const char *key)
 GG_CEL_PREDICATE(gg_cel_listener_tls_certificates)
 {
     (void)old;
-    return cel_result(cel_cond(cel_str_eq(self, "mode", "Terminate"),
-                               cel_or(non_empty(self, "certificateRefs"),
-                                      non_empty(self, "options")),
-                               cel_of(true)),
-                      err, errlen);
+    return cel_result(
+        cel_cond(cel_str_eq(self, "mode", "Terminate"),
+                 cel_or(non_empty(self, "certificateRefs"), non_empty(self, "options")),
+                 cel_of(true)),
+        err, errlen);
 }
 
 /* t1.port == t2.port */

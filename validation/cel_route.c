@@ -60,8 +60,8 @@ GG_CEL_PREDICATE(gg_cel_route_parent_refs_section_name_specified)
             const json_t *p2 = json_array_get(self, j);
             bool same_presence = is_unset(p1, "sectionName") == is_unset(p2, "sectionName");
 
-            if (!cel_all_step(&inner, cel_cond(same_parent(p1, p2), cel_of(same_presence),
-                                               cel_of(true))))
+            if (!cel_all_step(&inner,
+                              cel_cond(same_parent(p1, p2), cel_of(same_presence), cel_of(true))))
                 break;
         }
         if (!cel_all_step(&all, inner))
@@ -89,8 +89,8 @@ GG_CEL_PREDICATE(gg_cel_route_parent_refs_section_name_unique)
         for (size_t j = 0; j < n; j++) {
             const json_t *p2 = json_array_get(self, j);
 
-            cel_count_step(&one, cel_and(same_parent(p1, p2),
-                                         cel_of(same_optional(p1, p2, "sectionName"))));
+            cel_count_step(
+                &one, cel_and(same_parent(p1, p2), cel_of(same_optional(p1, p2, "sectionName"))));
         }
         if (!cel_all_step(&all, cel_count_is_one(one)))
             break;
@@ -402,18 +402,18 @@ GG_CEL_PREDICATE(gg_cel_httproute_filters_url_rewrite_once)
 static enum gg_cel_result field_nil_unless(const json_t *filter, const char *field,
                                            const char *type, char *err, size_t errlen)
 {
-    return cel_result(cel_not(cel_and(cel_of(cel_has(filter, field)),
-                                      cel_not(cel_str_eq(filter, "type", type)))),
-                      err, errlen);
+    return cel_result(
+        cel_not(cel_and(cel_of(cel_has(filter, field)), cel_not(cel_str_eq(filter, "type", type)))),
+        err, errlen);
 }
 
 /* !(!has(self.<field>) && self.type == '<type>') */
 static enum gg_cel_result field_specified_for(const json_t *filter, const char *field,
                                               const char *type, char *err, size_t errlen)
 {
-    return cel_result(cel_not(cel_and(cel_of(!cel_has(filter, field)),
-                                      cel_str_eq(filter, "type", type))),
-                      err, errlen);
+    return cel_result(
+        cel_not(cel_and(cel_of(!cel_has(filter, field)), cel_str_eq(filter, "type", type))), err,
+        errlen);
 }
 
 /* spec.rules[].filters[], spec.rules[].backendRefs[].filters[] (HTTPRoute):
@@ -447,8 +447,7 @@ GG_CEL_PREDICATE(gg_cel_route_filter_request_header_modifier_nil)
 GG_CEL_PREDICATE(gg_cel_route_filter_request_header_modifier_specified)
 {
     (void)old;
-    return field_specified_for(self, "requestHeaderModifier", "RequestHeaderModifier", err,
-                               errlen);
+    return field_specified_for(self, "requestHeaderModifier", "RequestHeaderModifier", err, errlen);
 }
 
 /* HTTPRoute, GRPCRoute: !(has(self.responseHeaderModifier) && self.type !=
@@ -457,8 +456,7 @@ GG_CEL_PREDICATE(gg_cel_route_filter_request_header_modifier_specified)
 GG_CEL_PREDICATE(gg_cel_route_filter_response_header_modifier_nil)
 {
     (void)old;
-    return field_nil_unless(self, "responseHeaderModifier", "ResponseHeaderModifier", err,
-                            errlen);
+    return field_nil_unless(self, "responseHeaderModifier", "ResponseHeaderModifier", err, errlen);
 }
 
 /* !(!has(self.responseHeaderModifier) && self.type == 'ResponseHeaderModifier')
@@ -733,8 +731,7 @@ static bool is_path_characters(const char *s, size_t n)
         unsigned char c = (unsigned char)s[i];
 
         if (c == '%') {
-            if (n - i < 3 || !is_hex((unsigned char)s[i + 1]) ||
-                !is_hex((unsigned char)s[i + 2]))
+            if (n - i < 3 || !is_hex((unsigned char)s[i + 1]) || !is_hex((unsigned char)s[i + 2]))
                 return false;
             i += 3;
         } else if (is_ascii_alnum(c) || (c != '\0' && memchr(extra, c, sizeof(extra) - 1))) {
@@ -823,8 +820,7 @@ GG_CEL_PREDICATE(gg_cel_httproute_path_match_no_dot_suffix)
 GG_CEL_PREDICATE(gg_cel_httproute_path_match_type)
 {
     (void)old;
-    return cel_result(cel_or(exact_or_prefix(self),
-                             cel_str_eq(self, "type", "RegularExpression")),
+    return cel_result(cel_or(exact_or_prefix(self), cel_str_eq(self, "type", "RegularExpression")),
                       err, errlen);
 }
 

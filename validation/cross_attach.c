@@ -456,8 +456,8 @@ void cross_check_route_attach(struct cross *c)
         if (required_by)
             cross_name(required_by, &who);
         else
-            gg_buf_addf(&who, "%s \"%s/%s\"", required_ref->kind,
-                        gg_ref_ns(required_ref, c->o->ns), required_ref->name);
+            gg_buf_addf(&who, "%s \"%s/%s\"", required_ref->kind, gg_ref_ns(required_ref, c->o->ns),
+                        required_ref->name);
         bool shared = gg_policy_require_hostnames(c->pol) == GG_REQUIRE_HOSTNAMES_SHARED;
         cross_report(c, GG_CHECK_REQUIRE_HOSTNAMES, GG_SEV_ERROR, GG_ERR_REQUIRED, &hosts, NULL,
                      "the ownership policy requires routes%s to name their hostnames, and this "

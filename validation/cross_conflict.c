@@ -56,9 +56,9 @@ static bool str_eq_opt(const char *a, const char *b)
 
 /* Whether two routes, attached through <ra> and <rb> to <parent> (NULL when
  * not stored), share a listener that serves <hostname>. */
-static bool share_listener(struct cross *c, const struct gg_ref *ra,
-                           const struct gg_object *other, const struct gg_ref *rb,
-                           const struct gg_object *parent, const char *ha, const char *hb)
+static bool share_listener(struct cross *c, const struct gg_ref *ra, const struct gg_object *other,
+                           const struct gg_ref *rb, const struct gg_object *parent, const char *ha,
+                           const char *hb)
 {
     if (!parent) {
         /* no listeners to look at: sections that differ cannot meet */
@@ -97,8 +97,7 @@ static bool probe_cb(const struct gg_store_match *m, void *ctx)
     struct probe *pr = ctx;
     const struct gg_object *x = m->route;
     const struct gg_route *xr = &x->u.route;
-    if (cross_same_object(x, pr->c->o) || m->parent >= xr->n_parent_refs ||
-        m->rule >= xr->n_rules)
+    if (cross_same_object(x, pr->c->o) || m->parent >= xr->n_parent_refs || m->rule >= xr->n_rules)
         return true;
     const struct gg_ref *xref = &xr->parent_refs[m->parent];
     const char *xhost = m->host == GG_STORE_NO_HOST ? NULL : xr->hostnames[m->host];
@@ -113,8 +112,7 @@ static bool probe_cb(const struct gg_store_match *m, void *ctx)
 
 /* Whether the old version had this match on this parent and hostname. */
 static bool old_had(const struct gg_object *old, const struct gg_ref *ref, const char *ns,
-                    const char *host, const struct gg_object *o, const struct gg_rule *ru,
-                    size_t m)
+                    const char *host, const struct gg_object *o, const struct gg_rule *ru, size_t m)
 {
     if (!old || old->kind != o->kind)
         return false;
@@ -135,8 +133,8 @@ static bool old_had(const struct gg_object *old, const struct gg_ref *ref, const
 }
 
 static void report_match(struct cross *c, size_t i, size_t j, const struct gg_rule *ru,
-                         const char *host, const struct gg_object *parent,
-                         const struct gg_ref *ref, const struct gg_object *winner)
+                         const char *host, const struct gg_object *parent, const struct gg_ref *ref,
+                         const struct gg_object *winner)
 {
     struct gg_path root = GG_PATH_ROOT_INIT, spec = gg_path_child(&root, "spec");
     struct gg_path rules = gg_path_child(&spec, "rules"), rp = gg_path_index(&rules, i);
@@ -260,8 +258,7 @@ static bool kind_cb(const struct gg_object *x, size_t idx, void *ctx)
     size_t n;
     const struct gg_listener *l = cross_listeners(ks->parent, &n);
     for (size_t k = 0; k < n && k < 64; k++) {
-        if ((ma & mb & (1ULL << k)) &&
-            hosts_meet(&ks->c->o->u.route, &x->u.route, l[k].hostname) &&
+        if ((ma & mb & (1ULL << k)) && hosts_meet(&ks->c->o->u.route, &x->u.route, l[k].hostname) &&
             (!ks->winner || cross_comes_first(x, ks->winner))) {
             ks->winner = x;
             break;

@@ -34,12 +34,10 @@ struct family {
     const char *gw_ns, *gw_name; /* the Gateway they belong to, when known */
 };
 
-static void add_member(struct family *f, enum gg_model_kind kind, const char *ns,
-                       const char *name)
+static void add_member(struct family *f, enum gg_model_kind kind, const char *ns, const char *name)
 {
     for (size_t i = 0; i < f->n; i++)
-        if (f->m[i].kind == kind && strcmp(f->m[i].ns, ns) == 0 &&
-            strcmp(f->m[i].name, name) == 0)
+        if (f->m[i].kind == kind && strcmp(f->m[i].ns, ns) == 0 && strcmp(f->m[i].name, name) == 0)
             return;
     if (f->n < MAX_FAMILY)
         f->m[f->n++] = (struct member){kind, ns, name};
@@ -61,8 +59,7 @@ static void family_of(struct cross *c, const struct gg_ref *ref, enum gg_model_k
     if (pk == GG_KIND_LISTENERSET) {
         const struct gg_object *ls = gg_store_find(c->s, GG_KIND_LISTENERSET, ns, ref->name);
         enum gg_model_kind k;
-        if (!ls || !gg_store_parent_kind(&ls->u.listenerset.parent_ref, &k) ||
-            k != GG_KIND_GATEWAY)
+        if (!ls || !gg_store_parent_kind(&ls->u.listenerset.parent_ref, &k) || k != GG_KIND_GATEWAY)
             return;
         gw_ns = gg_ref_ns(&ls->u.listenerset.parent_ref, ls->ns);
         gw_name = ls->u.listenerset.parent_ref.name;
@@ -225,8 +222,8 @@ static void by_policy(struct cross *c, const struct gg_path *hp, const char *hos
                 continue;
             struct gg_path rp = gg_path_index(&rules, i), ms = gg_path_child(&rp, "matches");
             struct gg_path mp = gg_path_index(&ms, j);
-            struct gg_path at = gg_path_child(&mp, c->o->kind == GG_KIND_GRPCROUTE ? "method"
-                                                                                    : "path");
+            struct gg_path at =
+                gg_path_child(&mp, c->o->kind == GG_KIND_GRPCROUTE ? "method" : "path");
             cross_report(c, GG_CHECK_HOSTNAME_OWNERSHIP, GG_SEV_ERROR, GG_ERR_FORBIDDEN,
                          ru->matches_defaulted ? &rp : &at, NULL,
                          "path \"%s\" on hostname \"%s\" belongs to other namespaces under the "

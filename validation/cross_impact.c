@@ -71,8 +71,9 @@ static bool route_cb(const struct gg_object *route, size_t idx, void *ctx)
     if (cross_attach_eval(route, ref, ps->before, &nsv, NULL) != ATT_OK)
         return true; /* not attached now: nothing to lose */
     if (!ps->after) {
-        impact_add(&ps->im, "NoMatchingParent: %s \"%s/%s\" (spec.parentRefs[%zu]) would lose its "
-                            "parent",
+        impact_add(&ps->im,
+                   "NoMatchingParent: %s \"%s/%s\" (spec.parentRefs[%zu]) would lose its "
+                   "parent",
                    gg_model_kind_name(route->kind), route->ns, route->name, idx);
         return true;
     }
@@ -105,11 +106,12 @@ static bool listenerset_cb(const struct gg_object *ls, void *ctx)
         impact_add(&ps->im, "ParentNotAccepted: ListenerSet \"%s/%s\" would lose its parent",
                    ls->ns, ls->name);
     else if (!cross_gateway_admits_listenerset(ps->after, &nsv))
-        impact_add(&ps->im, "NotAllowed: ListenerSet \"%s/%s\" would no longer be allowed",
-                   ls->ns, ls->name);
+        impact_add(&ps->im, "NotAllowed: ListenerSet \"%s/%s\" would no longer be allowed", ls->ns,
+                   ls->name);
     else if (!conflicts_with(ls, ps->before) && conflicts_with(ls, ps->after))
-        impact_add(&ps->im, "ListenerConflict: a listener of ListenerSet \"%s/%s\" would "
-                            "conflict with this Gateway's listeners",
+        impact_add(&ps->im,
+                   "ListenerConflict: a listener of ListenerSet \"%s/%s\" would "
+                   "conflict with this Gateway's listeners",
                    ls->ns, ls->name);
     return true;
 }
@@ -148,8 +150,9 @@ static bool ns_route_cb(const struct gg_object *route, void *ctx)
         enum att_status st = cross_attach_eval(route, ref, parent, &ns->after, NULL);
         if (st == ATT_OK)
             continue;
-        impact_add(&ns->im, "%s: %s \"%s/%s\" (spec.parentRefs[%zu]) would no longer be "
-                            "admitted by %s \"%s/%s\"",
+        impact_add(&ns->im,
+                   "%s: %s \"%s/%s\" (spec.parentRefs[%zu]) would no longer be "
+                   "admitted by %s \"%s/%s\"",
                    reason_of(st), gg_model_kind_name(route->kind), route->ns, route->name, i,
                    gg_model_kind_name(parent->kind), parent->ns, parent->name);
     }
@@ -159,13 +162,13 @@ static bool ns_route_cb(const struct gg_object *route, void *ctx)
 static bool ns_listenerset_cb(const struct gg_object *ls, void *ctx)
 {
     struct ns_scan *ns = ctx;
-    const struct gg_object *gw = cross_find_parent(ns->im.c->s, &ls->u.listenerset.parent_ref,
-                                                   ls->ns);
-    if (gw && gw->kind == GG_KIND_GATEWAY &&
-        cross_gateway_admits_listenerset(gw, &ns->before) &&
+    const struct gg_object *gw =
+        cross_find_parent(ns->im.c->s, &ls->u.listenerset.parent_ref, ls->ns);
+    if (gw && gw->kind == GG_KIND_GATEWAY && cross_gateway_admits_listenerset(gw, &ns->before) &&
         !cross_gateway_admits_listenerset(gw, &ns->after))
-        impact_add(&ns->im, "NotAllowed: ListenerSet \"%s/%s\" would no longer be allowed by "
-                            "Gateway \"%s/%s\"",
+        impact_add(&ns->im,
+                   "NotAllowed: ListenerSet \"%s/%s\" would no longer be allowed by "
+                   "Gateway \"%s/%s\"",
                    ls->ns, ls->name, gw->ns, gw->name);
     return true;
 }

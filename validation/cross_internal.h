@@ -27,7 +27,7 @@ struct cross {
     const struct gg_object *old; /* its previous version, or NULL on CREATE */
     const json_t *json;          /* <o>'s source, for lines; may be NULL */
     struct gg_errs *errs;
-    struct ns_view ns;           /* <o>'s namespace */
+    struct ns_view ns; /* <o>'s namespace */
 };
 
 void cross_ns_view(const struct gg_store *s, const char *ns, struct ns_view *v);
@@ -81,10 +81,10 @@ bool cross_kind_fits_protocol(enum gg_model_kind kind, const char *protocol);
 
 enum att_status {
     ATT_OK,
-    ATT_NO_LISTENER,  /* sectionName/port name no listener: NoMatchingParent */
-    ATT_NOT_ALLOWED,  /* no candidate admits the route: NotAllowedByListeners */
-    ATT_UNKNOWN_NS,   /* undecidable: the Namespace's labels are unknown */
-    ATT_NO_HOSTNAME,  /* admitted, but no hostname intersects: NoMatchingListenerHostname */
+    ATT_NO_LISTENER, /* sectionName/port name no listener: NoMatchingParent */
+    ATT_NOT_ALLOWED, /* no candidate admits the route: NotAllowedByListeners */
+    ATT_UNKNOWN_NS,  /* undecidable: the Namespace's labels are unknown */
+    ATT_NO_HOSTNAME, /* admitted, but no hostname intersects: NoMatchingListenerHostname */
 };
 
 /* How the route <route> (namespace <nsv>) attaches through its parentRef
@@ -112,15 +112,15 @@ bool cross_ref_permitted(const struct gg_store *s, const char *from_group, const
 
 /* --- the checks, one file each ------------------------------------------- */
 
-void cross_check_route_attach(struct cross *c);      /* cross_attach.c */
-void cross_check_route_refs(struct cross *c);        /* cross_refgrant.c */
+void cross_check_route_attach(struct cross *c); /* cross_attach.c */
+void cross_check_route_refs(struct cross *c);   /* cross_refgrant.c */
 void cross_check_listener_refs(struct cross *c, const struct gg_listener *l, size_t n,
                                const struct gg_path *listeners);
-void cross_check_route_ownership(struct cross *c);   /* cross_hostname.c */
-void cross_check_route_conflicts(struct cross *c);   /* cross_conflict.c */
-void cross_check_gateway(struct cross *c);           /* cross_listener.c */
+void cross_check_route_ownership(struct cross *c); /* cross_hostname.c */
+void cross_check_route_conflicts(struct cross *c); /* cross_conflict.c */
+void cross_check_gateway(struct cross *c);         /* cross_listener.c */
 void cross_check_listenerset(struct cross *c);
-void cross_check_impact(struct cross *c);            /* cross_impact.c */
+void cross_check_impact(struct cross *c); /* cross_impact.c */
 
 /* Whether Gateway <gw>'s allowedListeners admits ListenerSets of <nsv>
  * (false also when that cannot be decided without the Namespace's labels). */

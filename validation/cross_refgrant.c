@@ -130,8 +130,7 @@ void cross_check_route_refs(struct cross *c)
         struct gg_path brs = gg_path_child(&rp, "backendRefs");
         for (size_t j = 0; j < ru->n_backend_refs; j++) {
             struct gg_path bp = gg_path_index(&brs, j);
-            check_ref(c, &ru->backend_refs[j], &bp, "Service", GG_KIND_SERVICE,
-                      "BackendNotFound");
+            check_ref(c, &ru->backend_refs[j], &bp, "Service", GG_KIND_SERVICE, "BackendNotFound");
         }
         for (size_t j = 0; j < ru->n_mirrors; j++) {
             const struct gg_mirror *m = &ru->mirrors[j];

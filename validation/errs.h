@@ -41,20 +41,20 @@ const char *gg_err_type_cause(enum gg_err_type t);
 
 /* The object findings are about; set on the list before validating it. */
 struct gg_subject {
-    const char *kind;                /* borrowed: valid while the list records */
-    const char *ns;                  /* borrowed; NULL for cluster-scoped kinds */
-    const char *name;                /* borrowed */
-    const char *file;                /* borrowed; NULL when not from a file */
-    int line;                        /* where the object starts; 0 when unknown */
-    const struct gg_linemap *lines;  /* borrowed; per-node lines, may be NULL */
+    const char *kind;               /* borrowed: valid while the list records */
+    const char *ns;                 /* borrowed; NULL for cluster-scoped kinds */
+    const char *name;               /* borrowed */
+    const char *file;               /* borrowed; NULL when not from a file */
+    int line;                       /* where the object starts; 0 when unknown */
+    const struct gg_linemap *lines; /* borrowed; per-node lines, may be NULL */
 };
 
 struct gg_err {
     enum gg_severity sev;
     enum gg_err_type type;
-    char *field;  /* rendered path */
-    char *value;  /* rendered as Kubernetes prints it, NULL when not shown */
-    char *detail; /* may be NULL */
+    char *field;                   /* rendered path */
+    char *value;                   /* rendered as Kubernetes prints it, NULL when not shown */
+    char *detail;                  /* may be NULL */
     char *kind, *ns, *name, *file; /* copies of the subject's; ns/file may be NULL */
     int line;
     const char *check; /* static: which check found it ("schema", "cel", a policy check name) */
@@ -63,9 +63,9 @@ struct gg_err {
 struct gg_errs {
     struct gg_err *items;
     size_t n, cap;
-    size_t limit;     /* entries kept at most; 0 means GG_ERRS_DEFAULT_LIMIT */
-    size_t dropped;   /* entries refused once the limit was reached */
-    size_t n_errors;  /* entries with GG_SEV_ERROR, dropped ones included */
+    size_t limit;    /* entries kept at most; 0 means GG_ERRS_DEFAULT_LIMIT */
+    size_t dropped;  /* entries refused once the limit was reached */
+    size_t n_errors; /* entries with GG_SEV_ERROR, dropped ones included */
     struct gg_subject subject;
     const char *check; /* static: stamped on entries added while it is set */
 };

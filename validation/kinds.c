@@ -18,12 +18,36 @@ extern const size_t gg_crds_yaml_len;
 #define GROUP "gateway.networking.k8s.io"
 
 static struct gg_kind kinds[] = {
-    {.group = GROUP, .kind = "GatewayClass", .plural = "gatewayclasses", .namespaced = false, .extra = NULL},
-    {.group = GROUP, .kind = "Gateway", .plural = "gateways", .namespaced = true, .extra = gg_lint_gateway},
-    {.group = GROUP, .kind = "HTTPRoute", .plural = "httproutes", .namespaced = true, .extra = gg_lint_httproute},
-    {.group = GROUP, .kind = "GRPCRoute", .plural = "grpcroutes", .namespaced = true, .extra = gg_lint_grpcroute},
-    {.group = GROUP, .kind = "ReferenceGrant", .plural = "referencegrants", .namespaced = true, .extra = NULL},
-    {.group = GROUP, .kind = "ListenerSet", .plural = "listenersets", .namespaced = true, .extra = gg_lint_listenerset},
+    {.group = GROUP,
+     .kind = "GatewayClass",
+     .plural = "gatewayclasses",
+     .namespaced = false,
+     .extra = NULL},
+    {.group = GROUP,
+     .kind = "Gateway",
+     .plural = "gateways",
+     .namespaced = true,
+     .extra = gg_lint_gateway},
+    {.group = GROUP,
+     .kind = "HTTPRoute",
+     .plural = "httproutes",
+     .namespaced = true,
+     .extra = gg_lint_httproute},
+    {.group = GROUP,
+     .kind = "GRPCRoute",
+     .plural = "grpcroutes",
+     .namespaced = true,
+     .extra = gg_lint_grpcroute},
+    {.group = GROUP,
+     .kind = "ReferenceGrant",
+     .plural = "referencegrants",
+     .namespaced = true,
+     .extra = NULL},
+    {.group = GROUP,
+     .kind = "ListenerSet",
+     .plural = "listenersets",
+     .namespaced = true,
+     .extra = gg_lint_listenerset},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -75,8 +99,8 @@ static void init_once(void)
     struct gg_docs docs;
     gg_docs_init(&docs);
     char err[256];
-    if (gg_load_buffer(&docs, "<embedded CRDs>", (const char *)gg_crds_yaml, gg_crds_yaml_len,
-                       err, sizeof(err)) < 0) {
+    if (gg_load_buffer(&docs, "<embedded CRDs>", (const char *)gg_crds_yaml, gg_crds_yaml_len, err,
+                       sizeof(err)) < 0) {
         snprintf(init_err, sizeof(init_err), "%s", err);
         init_rc = -1;
         goto out;

@@ -22,9 +22,9 @@ struct gg_kind {
     const char *kind;
     const char *plural;
     bool namespaced;
-    gg_kind_check_fn extra;     /* may be NULL */
+    gg_kind_check_fn extra; /* may be NULL */
     /* filled at init from the CRD: */
-    char *versions[4];          /* served versions */
+    char *versions[4]; /* served versions */
     size_t nversions;
     struct gg_schema *schema;
 };

@@ -36,18 +36,6 @@ void gg_docs_clear(struct gg_docs *d)
     gg_docs_init(d);
 }
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 static const char *remember_file(struct gg_docs *d, const char *name)
 {
     d->files = gg_xrealloc(d->files, (d->nfiles + 1) * sizeof(*d->files));
@@ -160,10 +148,10 @@ static int parse_float(const char *s, double *out)
 static json_t *resolve_plain(const char *s, size_t len)
 {
     static const char *const nulls[] = {"", "~", "null", "Null", "NULL", NULL};
-    static const char *const trues[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on",
-                                        "On",   "ON",   "y",    "Y",   NULL};
-    static const char *const falses[] = {"false", "False", "FALSE", "no", "No", "NO", "off",
-                                         "Off",   "OFF",   "n",     "N",  NULL};
+    static const char *const trues[] = {"true", "True", "TRUE", "yes", "Yes", "YES",
+                                        "on",   "On",   "ON",   "y",   "Y",   NULL};
+    static const char *const falses[] = {"false", "False", "FALSE", "no", "No", "NO",
+                                         "off",   "Off",   "OFF",   "n",  "N",  NULL};
     if (memchr(s, '\0', len)) /* an embedded NUL: only a string can hold it */
         return json_stringn_nocheck(s, len);
     /* every null and boolean word is at most five bytes and starts with one
@@ -191,8 +179,8 @@ static json_t *resolve_plain(const char *s, size_t len)
 
 struct anchor {
     char *name;
-    json_t *node;   /* owned reference */
-    size_t weight;  /* nodes in the subtree, counted against the node budget */
+    json_t *node;  /* owned reference */
+    size_t weight; /* nodes in the subtree, counted against the node budget */
 };
 
 struct builder {
@@ -226,7 +214,7 @@ static int fail(struct builder *b, const yaml_mark_t *m, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
-    seterr(b->err, b->errlen, "%s:%zu:%zu: %s", b->file, m->line + 1, m->column + 1, what);
+    gg_seterr(b->err, b->errlen, "%s:%zu:%zu: %s", b->file, m->line + 1, m->column + 1, what);
     return -1;
 }
 
@@ -235,8 +223,8 @@ static int next_event(struct builder *b, yaml_event_t *ev)
     if (yaml_parser_parse(&b->parser, ev))
         return 0;
     const yaml_parser_t *p = &b->parser;
-    const yaml_mark_t *m = p->problem_mark.line || p->problem_mark.column ? &p->problem_mark
-                                                                           : &p->context_mark;
+    const yaml_mark_t *m =
+        p->problem_mark.line || p->problem_mark.column ? &p->problem_mark : &p->context_mark;
     char what[200];
     if (p->context)
         snprintf(what, sizeof(what), "%s %s", p->context, p->problem ? p->problem : "");
@@ -454,8 +442,8 @@ static int build_node(struct builder *b, yaml_event_t *ev, int depth, json_t **o
     case YAML_MAPPING_START_EVENT:
     case YAML_SEQUENCE_START_EVENT: {
         int is_map = ev->type == YAML_MAPPING_START_EVENT;
-        const yaml_char_t *a = is_map ? ev->data.mapping_start.anchor
-                                      : ev->data.sequence_start.anchor;
+        const yaml_char_t *a =
+            is_map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor;
         if (a)
             anchor = gg_xstrdup((const char *)a);
         if ((rc = count_budget(b, &mark, 1)) < 0)
@@ -503,10 +491,10 @@ static int add_document(struct gg_docs *d, struct builder *b, json_t *root, cons
         return 0;
     }
     if (!json_is_object(root)) {
-        const char *what = json_is_array(root)     ? "sequence"
-                           : json_is_string(root)  ? "string"
-                           : json_is_number(root)  ? "number"
-                                                   : "scalar";
+        const char *what = json_is_array(root)    ? "sequence"
+                           : json_is_string(root) ? "string"
+                           : json_is_number(root) ? "number"
+                                                  : "scalar";
         json_decref(root);
         return fail(b, m, "document is a %s, not an object", what);
     }
@@ -521,8 +509,8 @@ static int add_document(struct gg_docs *d, struct builder *b, json_t *root, cons
     {
         if (!json_is_object(it)) {
             int line = gg_linemap_find(b->lines, it);
-            seterr(b->err, b->errlen, "%s:%d: items[%zu] of a List is not an object", b->file,
-                   line ? line : (int)m->line + 1, i);
+            gg_seterr(b->err, b->errlen, "%s:%d: items[%zu] of a List is not an object", b->file,
+                      line ? line : (int)m->line + 1, i);
             json_decref(root);
             return -1;
         }
@@ -537,8 +525,8 @@ static int load_stream(struct gg_docs *d, const char *file, const char *buf, siz
                        size_t errlen)
 {
     if (len > GG_LOAD_MAX_FILE) {
-        seterr(err, errlen, "%s: %zu bytes is larger than the limit of %u", file, len,
-               GG_LOAD_MAX_FILE);
+        gg_seterr(err, errlen, "%s: %zu bytes is larger than the limit of %u", file, len,
+                  GG_LOAD_MAX_FILE);
         return -1;
     }
     if (!d->lines)
@@ -595,14 +583,14 @@ static char *read_all(FILE *f, const char *name, size_t *len, char *err, size_t 
     size_t n;
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
         if (b.len + n > GG_LOAD_MAX_FILE) {
-            seterr(err, errlen, "%s: larger than the limit of %u bytes", name, GG_LOAD_MAX_FILE);
+            gg_seterr(err, errlen, "%s: larger than the limit of %u bytes", name, GG_LOAD_MAX_FILE);
             gg_buf_clear(&b);
             return NULL;
         }
         gg_buf_add(&b, chunk, n);
     }
     if (ferror(f)) {
-        seterr(err, errlen, "%s: %s", name, strerror(errno));
+        gg_seterr(err, errlen, "%s: %s", name, strerror(errno));
         gg_buf_clear(&b);
         return NULL;
     }
@@ -615,7 +603,7 @@ static int load_file(struct gg_docs *d, const char *path, char *err, size_t errl
     int is_stdin = strcmp(path, "-") == 0;
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f) {
-        seterr(err, errlen, "%s: %s", path, strerror(errno));
+        gg_seterr(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
     size_t len = 0;
@@ -703,12 +691,12 @@ static void free_ignore(struct ignore *ig)
 static int load_dir(struct gg_docs *d, const char *path, int depth, char *err, size_t errlen)
 {
     if (depth > 32) {
-        seterr(err, errlen, "%s: directories nested deeper than 32 levels", path);
+        gg_seterr(err, errlen, "%s: directories nested deeper than 32 levels", path);
         return -1;
     }
     DIR *dir = opendir(path);
     if (!dir) {
-        seterr(err, errlen, "%s: %s", path, strerror(errno));
+        gg_seterr(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
     char **names = NULL;
@@ -749,7 +737,7 @@ int gg_load_path(struct gg_docs *d, const char *path, char *err, size_t errlen)
         return load_file(d, path, err, errlen);
     struct stat st;
     if (stat(path, &st) < 0) {
-        seterr(err, errlen, "%s: %s", path, strerror(errno));
+        gg_seterr(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
     if (S_ISDIR(st.st_mode)) {

@@ -13,10 +13,10 @@
 
 struct gg_linemap;
 
-#define GG_LOAD_MAX_FILE (64u << 20)   /* bytes in one file or stream */
-#define GG_LOAD_MAX_SCALAR (4u << 20)  /* bytes in one scalar */
-#define GG_LOAD_MAX_DEPTH 64           /* nesting of mappings and sequences */
-#define GG_LOAD_MAX_NODES 10000000u    /* nodes in one stream, aliases expanded */
+#define GG_LOAD_MAX_FILE (64u << 20)  /* bytes in one file or stream */
+#define GG_LOAD_MAX_SCALAR (4u << 20) /* bytes in one scalar */
+#define GG_LOAD_MAX_DEPTH 64          /* nesting of mappings and sequences */
+#define GG_LOAD_MAX_NODES 10000000u   /* nodes in one stream, aliases expanded */
 
 struct gg_doc {
     json_t *obj;      /* owned: a JSON object */

@@ -103,8 +103,7 @@ bool gg_match_equal_http(const struct gg_http_match *a, const struct gg_http_mat
     return a->path_type == b->path_type && str_eq(a->path, b->path) &&
            str_eq(a->method, b->method) &&
            kv_set_eq(a->headers, a->n_headers, b->headers, b->n_headers, true) &&
-           kv_set_eq(a->query_params, a->n_query_params, b->query_params, b->n_query_params,
-                     false);
+           kv_set_eq(a->query_params, a->n_query_params, b->query_params, b->n_query_params, false);
 }
 
 bool gg_match_equal_grpc(const struct gg_grpc_match *a, const struct gg_grpc_match *b)

@@ -215,14 +215,15 @@ static const struct gg_label *decode_labels(struct gg_arena *a, const json_t *m,
     size_t i = 0;
     const char *key;
     json_t *v;
-    json_object_foreach((json_t *)m, key, v) {
+    json_object_foreach((json_t *)m, key, v)
+    {
         if (i == n)
             break;
         l[i].key = gg_arena_strndup(a, key, strlen(key));
         /* a label value of another type matches nothing */
-        l[i].value = json_is_string(v) ? gg_arena_strndup(a, json_string_value(v),
-                                                          json_string_length(v))
-                                       : NULL;
+        l[i].value = json_is_string(v)
+                         ? gg_arena_strndup(a, json_string_value(v), json_string_length(v))
+                         : NULL;
         i++;
     }
     *n_out = (uint16_t)i;
@@ -264,9 +265,9 @@ static void decode_selector(struct gg_arena *a, const json_t *j, struct gg_selec
         const char **v = alloc_array(a, nv, sizeof(*v));
         for (size_t k = 0; k < nv; k++) {
             const json_t *s1 = json_array_get(vals, k);
-            v[k] = json_is_string(s1) ? gg_arena_strndup(a, json_string_value(s1),
-                                                         json_string_length(s1))
-                                      : NULL;
+            v[k] = json_is_string(s1)
+                       ? gg_arena_strndup(a, json_string_value(s1), json_string_length(s1))
+                       : NULL;
         }
         r[i].values = v;
         r[i].n_values = (uint16_t)nv;

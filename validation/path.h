@@ -20,7 +20,10 @@ struct gg_path {
 };
 
 /* The empty path, rendered as "<nil>" when nothing follows, as apimachinery does. */
-#define GG_PATH_ROOT_INIT {NULL, GG_PATH_ROOT, NULL, 0}
+#define GG_PATH_ROOT_INIT                                                                          \
+    {                                                                                              \
+        NULL, GG_PATH_ROOT, NULL, 0                                                                \
+    }
 
 static inline struct gg_path gg_path_child(const struct gg_path *p, const char *name)
 {

@@ -47,7 +47,7 @@ struct owner_entry {
 };
 
 struct target {
-    const char *text; /* as written: "ns/name" or "ns/name/listener" */
+    const char *text;                /* as written: "ns/name" or "ns/name/listener" */
     const char *ns, *name, *section; /* name "*": any Gateway; section NULL: any listener */
 };
 
@@ -120,7 +120,8 @@ static void only_keys(struct parser *ps, const json_t *obj, const char *where,
 {
     const char *key;
     json_t *v;
-    json_object_foreach((json_t *)obj, key, v) {
+    json_object_foreach((json_t *)obj, key, v)
+    {
         const char *const *k = known;
         while (*k && strcmp(*k, key) != 0)
             k++;
@@ -190,7 +191,8 @@ static void selector(struct parser *ps, const json_t *j, const char *where, stru
         struct gg_label *l = gg_arena_alloc(&ps->pol->arena, (n ? n : 1) * sizeof(*l));
         const char *key;
         json_t *v;
-        json_object_foreach((json_t *)ml, key, v) {
+        json_object_foreach((json_t *)ml, key, v)
+        {
             if (!json_is_string(v)) {
                 fail(ps, v, "%s.matchLabels[%s]: must be a string", where, key);
                 return;
@@ -342,8 +344,7 @@ static void hostnames(struct parser *ps, const json_t *arr)
 static void target(struct parser *ps, const json_t *s, const char *where, struct target *t)
 {
     if (!json_is_string(s)) {
-        fail(ps, s, "%s: must be \"namespace/gateway\" or \"namespace/gateway/listener\"",
-             where);
+        fail(ps, s, "%s: must be \"namespace/gateway\" or \"namespace/gateway/listener\"", where);
         return;
     }
     const char *text = json_string_value(s);
@@ -414,7 +415,8 @@ static void check_levels(struct parser *ps, const json_t *obj)
     }
     const char *key;
     json_t *v;
-    json_object_foreach((json_t *)obj, key, v) {
+    json_object_foreach((json_t *)obj, key, v)
+    {
         int id = -1;
         for (int k = 0; k < GG_CHECK_COUNT; k++)
             if (strcmp(checks[k].name, key) == 0)
@@ -457,10 +459,11 @@ static int enum_value(struct parser *ps, const json_t *v, const char *where,
 
 static void parse_doc(struct parser *ps, const json_t *doc)
 {
-    static const char *const known[] = {"apiVersion",   "kind",      "hostnames",
-                                        "attachments",  "checks",    "exemptNamespaces",
-                                        "requireHostnames", "firstComeOwnership", "disclose",
-                                        NULL};
+    static const char *const known[] = {"apiVersion",       "kind",
+                                        "hostnames",        "attachments",
+                                        "checks",           "exemptNamespaces",
+                                        "requireHostnames", "firstComeOwnership",
+                                        "disclose",         NULL};
     static const char *const disclose[] = {"none", "namespaces", "objects", NULL};
     static const char *const require[] = {"never", "sharedGateways", "always", NULL};
     only_keys(ps, doc, "policy", known);
@@ -503,14 +506,18 @@ static struct gg_policy *policy_new(void)
     return p;
 }
 
-static struct gg_policy *from_docs(struct gg_docs *docs, const char *name, char *err,
-                                   size_t errlen)
+static struct gg_policy *from_docs(struct gg_docs *docs, const char *name, char *err, size_t errlen)
 {
     struct gg_policy *p = policy_new();
     if (docs->n == 0)
         return p; /* an empty file is the default policy */
-    struct parser ps = {docs->items[0].file ? docs->items[0].file : name, docs->lines,
-                        docs->items[0].line, err, errlen, false, p};
+    struct parser ps = {docs->items[0].file ? docs->items[0].file : name,
+                        docs->lines,
+                        docs->items[0].line,
+                        err,
+                        errlen,
+                        false,
+                        p};
     if (docs->n > 1) {
         ps.doc_line = docs->items[1].line;
         fail(&ps, NULL, "a policy is one YAML document; found %zu", docs->n);
@@ -690,8 +697,8 @@ bool gg_policy_names_hostname(const struct gg_policy *p, const char *hostname)
 }
 
 enum gg_attach_verdict gg_policy_attach(const struct gg_policy *p, const struct gg_policy_ns *ns,
-                                        const char *gw_ns, const char *gw_name,
-                                        const char *section, struct gg_buf *allowed)
+                                        const char *gw_ns, const char *gw_name, const char *section,
+                                        struct gg_buf *allowed)
 {
     if (!p)
         return GG_ATTACH_FREE;
@@ -750,8 +757,7 @@ struct gg_policy *gg_policy_slot_get(struct gg_policy_slot *slot)
     return p;
 }
 
-int gg_policy_slot_reload(struct gg_policy_slot *slot, const char *path, char *err,
-                          size_t errlen)
+int gg_policy_slot_reload(struct gg_policy_slot *slot, const char *path, char *err, size_t errlen)
 {
     struct gg_policy *p = gg_policy_load(path, err, errlen);
     if (!p)

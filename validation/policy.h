@@ -137,8 +137,8 @@ enum gg_attach_verdict {
  * use are appended to <allowed> ("\"infra/public\", \"infra/internal/https\"")
  * when it is not NULL. */
 enum gg_attach_verdict gg_policy_attach(const struct gg_policy *p, const struct gg_policy_ns *ns,
-                                        const char *gw_ns, const char *gw_name,
-                                        const char *section, struct gg_buf *allowed);
+                                        const char *gw_ns, const char *gw_name, const char *section,
+                                        struct gg_buf *allowed);
 
 /* A policy in force that may be reloaded while readers use it. */
 struct gg_policy_slot {
@@ -154,7 +154,6 @@ void gg_policy_slot_clear(struct gg_policy_slot *slot);
 struct gg_policy *gg_policy_slot_get(struct gg_policy_slot *slot);
 /* Parses <path> and puts it in force. Returns 0, or -1 with the reason in
  * <err> while the old policy stays in force. */
-int gg_policy_slot_reload(struct gg_policy_slot *slot, const char *path, char *err,
-                          size_t errlen);
+int gg_policy_slot_reload(struct gg_policy_slot *slot, const char *path, char *err, size_t errlen);
 
 #endif

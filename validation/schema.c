@@ -91,8 +91,8 @@ struct gg_schema {
     size_t none_of, nany_of;
     struct cel_entry *cel;
     size_t ncel;
-    int has_cel_below; /* this node or one below carries CEL rules */
-    char *where;       /* location for listings: ".spec.rules[]" */
+    int has_cel_below;     /* this node or one below carries CEL rules */
+    char *where;           /* location for listings: ".spec.rules[]" */
     struct shared *shared; /* set on the root only */
 };
 
@@ -111,8 +111,8 @@ static const struct pattern *intern_pattern(struct cctx *c, const char *src)
             return &c->sh->pats[i];
     int errcode;
     PCRE2_SIZE erroff;
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &errcode,
-                                     &erroff, NULL);
+    pcre2_code *code =
+        pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &errcode, &erroff, NULL);
     if (!code) {
         PCRE2_UCHAR msg[160];
         pcre2_get_error_message(errcode, msg, sizeof(msg));
@@ -296,8 +296,8 @@ static struct gg_schema *compile_node(struct cctx *c, const json_t *j, const cha
         index_props(s);
         for (size_t i = 0; i < s->nprops; i++)
             if (s->props[i].s->def) {
-                s->default_props = gg_xrealloc(s->default_props,
-                                               (s->ndefaults + 1) * sizeof(*s->default_props));
+                s->default_props =
+                    gg_xrealloc(s->default_props, (s->ndefaults + 1) * sizeof(*s->default_props));
                 s->default_props[s->ndefaults++] = i;
             }
     }
@@ -618,8 +618,7 @@ static int format_ok(const char *format, const json_t *v)
     return 1; /* int32, int64, date-time: the API server does not reject on these here */
 }
 
-static void walk(const struct gg_schema *s, json_t *node, const struct gg_path *p,
-                 struct vctx *c);
+static void walk(const struct gg_schema *s, json_t *node, const struct gg_path *p, struct vctx *c);
 
 static void branch_errors(const struct gg_schema *b, json_t *node, const struct gg_path *p,
                           struct gg_errs *out, int *ok, int *enum_failed)
@@ -898,8 +897,8 @@ static void walk_scalar(const struct gg_schema *s, json_t *node, const struct gg
             if (s->min_length >= 0 && utf8_count(str, len) < (size_t)s->min_length) {
                 char n[32];
                 snprintf(n, sizeof(n), "%ld", s->min_length);
-                add_in_body(c, GG_ERR_INVALID, p, node, "%s in body should be at least %s chars long",
-                            n);
+                add_in_body(c, GG_ERR_INVALID, p, node,
+                            "%s in body should be at least %s chars long", n);
             }
             if (s->pattern && !match_pattern(s->pattern, str, len))
                 add_in_body(c, GG_ERR_INVALID, p, node, "%s in body should match '%s'",
@@ -1035,8 +1034,7 @@ static void walk_cel(const struct gg_schema *s, const json_t *node, const json_t
                 (is_root && strcmp(s->props[i].name, "status") == 0))
                 continue;
             struct gg_path cp = gg_path_child(p, s->props[i].name);
-            walk_cel(s->props[i].s, v, old ? json_object_get(old, s->props[i].name) : NULL, &cp,
-                     c);
+            walk_cel(s->props[i].s, v, old ? json_object_get(old, s->props[i].name) : NULL, &cp, c);
         }
         if (s->additional && s->additional->has_cel_below) {
             const char *k;
@@ -1061,7 +1059,7 @@ static void walk_cel(const struct gg_schema *s, const json_t *node, const json_t
 }
 
 int gg_schema_validate(const struct gg_schema *s, json_t *obj, const json_t *old,
-                        const struct gg_path *root, struct gg_errs *errs)
+                       const struct gg_path *root, struct gg_errs *errs)
 {
     struct gg_path top = GG_PATH_ROOT_INIT;
     if (!root)

@@ -24,12 +24,12 @@ struct gg_schema *gg_schema_compile(const json_t *openapi, char *err, size_t err
 void gg_schema_free(struct gg_schema *s);
 
 struct gg_schema_stats {
-    size_t nodes;         /* schema nodes */
-    size_t constraints;   /* type, enum, pattern, format, length, items, range,
-                             required, list-type and property-count constraints */
-    size_t defaults;      /* nodes carrying a default */
-    size_t cel_rules;     /* x-kubernetes-validations entries */
-    size_t cel_missing;   /* of those, rules with no C implementation */
+    size_t nodes;       /* schema nodes */
+    size_t constraints; /* type, enum, pattern, format, length, items, range,
+                           required, list-type and property-count constraints */
+    size_t defaults;    /* nodes carrying a default */
+    size_t cel_rules;   /* x-kubernetes-validations entries */
+    size_t cel_missing; /* of those, rules with no C implementation */
 };
 
 void gg_schema_stats(const struct gg_schema *s, struct gg_schema_stats *out);
@@ -48,6 +48,6 @@ void gg_schema_each_missing(const struct gg_schema *s, gg_schema_missing_cb cb, 
  * validated: the main resource endpoint ignores it. Returns 1 when a blocking
  * error was found (so CEL did not run), else 0. */
 int gg_schema_validate(const struct gg_schema *s, json_t *obj, const json_t *old,
-                        const struct gg_path *root, struct gg_errs *errs);
+                       const struct gg_path *root, struct gg_errs *errs);
 
 #endif

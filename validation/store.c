@@ -232,10 +232,10 @@ static size_t ref_targets(const struct gg_object *o, const char **out, size_t ca
                 ADD_TARGET(&ru->mirrors[j].backend_ref);
         }
     } else if (o->kind == GG_KIND_GATEWAY || o->kind == GG_KIND_LISTENERSET) {
-        const struct gg_listener *l = o->kind == GG_KIND_GATEWAY ? o->u.gateway.listeners
-                                                                 : o->u.listenerset.listeners;
-        size_t nl = o->kind == GG_KIND_GATEWAY ? o->u.gateway.n_listeners
-                                               : o->u.listenerset.n_listeners;
+        const struct gg_listener *l =
+            o->kind == GG_KIND_GATEWAY ? o->u.gateway.listeners : o->u.listenerset.listeners;
+        size_t nl =
+            o->kind == GG_KIND_GATEWAY ? o->u.gateway.n_listeners : o->u.listenerset.n_listeners;
         for (size_t i = 0; i < nl; i++)
             for (size_t j = 0; j < l[i].n_certificate_refs; j++)
                 ADD_TARGET(&l[i].certificate_refs[j]);
@@ -743,9 +743,8 @@ void gg_store_each_grant(const struct gg_store *s, const char *target_ns, const 
             return;
 }
 
-void gg_store_each_referrer(const struct gg_store *s, const char *target_ns,
-                            const char *from_kind, const char *from_ns, gg_store_object_cb cb,
-                            void *ctx)
+void gg_store_each_referrer(const struct gg_store *s, const char *target_ns, const char *from_kind,
+                            const char *from_ns, gg_store_object_cb cb, void *ctx)
 {
     const struct xns *x = xns_find(s, target_ns, from_kind, from_ns);
     if (!x)

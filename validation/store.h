@@ -113,9 +113,8 @@ void gg_store_each_grant(const struct gg_store *s, const char *target_ns, const 
 /* Objects of kind <from_kind> in <from_ns> that reference something in
  * <target_ns> (route backendRefs and mirror backendRefs, listener
  * certificateRefs). */
-void gg_store_each_referrer(const struct gg_store *s, const char *target_ns,
-                            const char *from_kind, const char *from_ns, gg_store_object_cb cb,
-                            void *ctx);
+void gg_store_each_referrer(const struct gg_store *s, const char *target_ns, const char *from_kind,
+                            const char *from_ns, gg_store_object_cb cb, void *ctx);
 
 /* The namespace, other than <ns>, of some route whose parentRefs name the
  * Gateway or ListenerSet (<kind>, <pns>, <pname>) and whose hostnames

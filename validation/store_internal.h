@@ -22,8 +22,8 @@ struct hnode;
 struct nsrec {
     const char *name; /* points at name_buf */
     uint32_t id;
-    const struct gg_object *ns_obj;   /* borrowed from its rec; NULL when not stored */
-    struct rec *head[GG_KIND_COUNT];  /* objects in this namespace, per kind */
+    const struct gg_object *ns_obj;  /* borrowed from its rec; NULL when not stored */
+    struct rec *head[GG_KIND_COUNT]; /* objects in this namespace, per kind */
     uint32_t count[GG_KIND_COUNT];
     char name_buf[]; /* inline, so a lookup reads one block */
 };
@@ -33,12 +33,12 @@ struct parent {
     enum gg_model_kind kind;
     char *ns, *name; /* owned */
     uint64_t hash;
-    struct attach *routes;   /* routes whose parentRefs name it */
+    struct attach *routes; /* routes whose parentRefs name it */
     uint32_t n_routes;
-    uint32_t n_grpc_routes;  /* of those, GRPCRoute parentRefs */
+    uint32_t n_grpc_routes;   /* of those, GRPCRoute parentRefs */
     struct rec *listenersets; /* for Gateways: ListenerSets whose parentRef names it */
     uint32_t n_listenersets;
-    struct hnode *root;       /* hostname claims of its routes; NULL when none */
+    struct hnode *root; /* hostname claims of its routes; NULL when none */
 };
 
 /* One parentRef of a stored route, linked into its parent's list. */
@@ -52,7 +52,7 @@ struct attach {
 /* (target namespace, from kind, from namespace): the grants that could allow
  * the references, and the objects that make such references. */
 struct xns {
-    char *key; /* owned: "target\0kind\0from" */
+    char *key;                                   /* owned: "target\0kind\0from" */
     const char *target_ns, *from_kind, *from_ns; /* into key */
     uint64_t hash;
     struct xlink *grants, *referrers;
@@ -105,11 +105,11 @@ struct gg_store {
     struct gg_hmap namespaces; /* nsrec by name */
     struct nsrec **ns_by_id;
     uint32_t n_ns, cap_ns;
-    struct gg_hmap parents;    /* parent by (kind, ns, name) */
-    struct gg_hmap xns;        /* xns by its three names */
-    struct gg_hmap labels;     /* label_rec by key=value */
-    struct gg_hmap hnodes;     /* trie nodes by (parent node, label) */
-    struct gg_hmap matches;    /* first match_entry by key */
+    struct gg_hmap parents; /* parent by (kind, ns, name) */
+    struct gg_hmap xns;     /* xns by its three names */
+    struct gg_hmap labels;  /* label_rec by key=value */
+    struct gg_hmap hnodes;  /* trie nodes by (parent node, label) */
+    struct gg_hmap matches; /* first match_entry by key */
     size_t count[GG_KIND_COUNT];
 };
 

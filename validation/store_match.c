@@ -72,8 +72,8 @@ void matches_index(struct gg_store *s, struct rec *r)
                 const struct gg_rule *ru = &rt->rules[i];
                 for (size_t m = 0; m < rule_matches(o, ru) && n < total; m++) {
                     struct match_entry *e = &r->matches[n++];
-                    e->key = gg_store_match_key(o->kind, pk, pns, ref->name, host,
-                                                match_hash(o, ru, m));
+                    e->key =
+                        gg_store_match_key(o->kind, pk, pns, ref->name, host, match_hash(o, ru, m));
                     e->route = r;
                     e->parent = (uint16_t)p;
                     e->host = hosts ? (uint16_t)h : GG_STORE_NO_HOST;

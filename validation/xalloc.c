@@ -71,6 +71,16 @@ char *gg_xasprintf(const char *fmt, ...)
     return p;
 }
 
+void gg_seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
 void gg_buf_init(struct gg_buf *b)
 {
     b->data = NULL;

@@ -17,6 +17,11 @@ char *gg_xstrndup(const char *s, size_t n);
 char *gg_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *gg_xvasprintf(const char *fmt, va_list ap);
 
+/* Writes a message into a caller's error buffer (<errlen> bytes), as the
+ * functions that return -1 or NULL with a reason do; NULL <err> is allowed. */
+void gg_seterr(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* A growable byte buffer, always NUL-terminated. gg_buf_clear frees the
  * storage but not the struct itself. */
 struct gg_buf {

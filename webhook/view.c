@@ -37,16 +37,16 @@ struct gg_view {
     void *on_synced_ctx;
 
     struct gg_metrics *metrics;
-    struct gg_metric *m_store, *m_policy_reloads, *m_violations, *m_source_events,
-        *m_source_errors, *m_skipped;
+    struct gg_metric *m_store, *m_policy_reloads, *m_violations, *m_source_events, *m_source_errors,
+        *m_skipped;
     struct kind_gauge gauges[GG_KIND_COUNT];
     json_t *last_checks; /* every check an audit reported, for zeroing; audit thread only */
 
     pthread_mutex_t mu; /* guards the fields below */
     pthread_cond_t cond;
-    bool dirty;          /* the store changed since the last audit */
+    bool dirty; /* the store changed since the last audit */
     bool stopping;
-    char *violations;    /* the last audit, as JSON; owned */
+    char *violations; /* the last audit, as JSON; owned */
     pthread_t thread;
 };
 
@@ -77,8 +77,7 @@ int gg_view_reload_policy(struct gg_view *v, char *err, size_t errlen)
         pthread_cond_signal(&v->cond);
         pthread_mutex_unlock(&v->mu);
     } else {
-        gg_log(GG_LOG_ERROR, "policy_rejected", "{s:s, s:s}", "file", v->policy_path, "error",
-               err);
+        gg_log(GG_LOG_ERROR, "policy_rejected", "{s:s, s:s}", "file", v->policy_path, "error", err);
     }
     return rc;
 }
@@ -120,11 +119,11 @@ static char *audit_json(struct gg_view *v, size_t *n_objects)
         struct gg_buf b;
         gg_buf_init(&b);
         gg_err_render(e, &b);
-        json_array_append_new(
-            list, json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s?, s:s}", "kind", e->kind ? e->kind : "",
-                            "namespace", e->ns, "name", e->name ? e->name : "", "field", e->field,
-                            "type", gg_err_type_phrase(e->type), "check", e->check, "message",
-                            b.data));
+        json_array_append_new(list, json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s?, s:s}", "kind",
+                                              e->kind ? e->kind : "", "namespace", e->ns, "name",
+                                              e->name ? e->name : "", "field", e->field, "type",
+                                              gg_err_type_phrase(e->type), "check", e->check,
+                                              "message", b.data));
         gg_buf_clear(&b);
         const char *check = e->check ? e->check : "other";
         json_int_t n = json_integer_value(json_object_get(by_check, check));
@@ -147,9 +146,9 @@ static char *audit_json(struct gg_view *v, size_t *n_objects)
             json_object_set_new(v->last_checks, k, json_true());
         }
     }
-    json_t *root = json_pack("{s:I, s:I, s:o, s:o}", "objects", (json_int_t)*n_objects,
-                             "findings", (json_int_t)json_array_size(list), "byCheck", by_check,
-                             "violations", list);
+    json_t *root =
+        json_pack("{s:I, s:I, s:o, s:o}", "objects", (json_int_t)*n_objects, "findings",
+                  (json_int_t)json_array_size(list), "byCheck", by_check, "violations", list);
     if (errs.dropped)
         json_object_set_new(root, "truncated", json_integer((json_int_t)errs.dropped));
     char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -27,9 +27,9 @@ struct gg_store;
 #define GG_VIEW_AUDIT_INTERVAL_MS 2000
 
 struct gg_view_config {
-    const char *policy_path;     /* may be NULL: the default policy */
-    bool trust_source;           /* objects come from an API server that validated them */
-    struct gg_metrics *metrics;  /* borrowed; may be NULL */
+    const char *policy_path;      /* may be NULL: the default policy */
+    bool trust_source;            /* objects come from an API server that validated them */
+    struct gg_metrics *metrics;   /* borrowed; may be NULL */
     void (*on_synced)(void *ctx); /* called once, from the source's thread */
     void *on_synced_ctx;
 };

@@ -126,8 +126,8 @@ int main(int argc, char **argv)
     } else {
         int rc = sa_dir ? gg_kube_config_incluster(&cfg, sa_dir, err, sizeof(err))
                         : gg_kube_config_load(&cfg, kubeconfig, err, sizeof(err));
-        src = rc == 0 ? gg_source_kube_new_opts(&cfg, &opts, on_event, NULL, err, sizeof(err))
-                      : NULL;
+        src =
+            rc == 0 ? gg_source_kube_new_opts(&cfg, &opts, on_event, NULL, err, sizeof(err)) : NULL;
     }
     gg_kube_config_clear(&cfg);
     if (!src) {

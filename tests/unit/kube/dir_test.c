@@ -128,7 +128,8 @@ static const json_t *find(const json_t *objs, const char *kind, const char *name
 {
     size_t i;
     const json_t *o;
-    json_array_foreach(objs, i, o) {
+    json_array_foreach(objs, i, o)
+    {
         const json_t *meta = json_object_get(o, "metadata");
         if (!strcmp(json_string_value(json_object_get(o, "kind")), kind) &&
             !strcmp(json_string_value(json_object_get(meta, "name")), name))

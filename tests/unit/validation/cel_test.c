@@ -57,8 +57,8 @@ static void check_update(const char *message, gg_cel_fn fn, const char *self, co
     char err[256] = "";
     enum gg_cel_result got = eval_json(message, fn, s, o, err, sizeof(err));
 
-    cr_assert_eq(got, want, "\"%s\" on %s: got %s (%s), want %s", message, self,
-                 result_name(got), err, result_name(want));
+    cr_assert_eq(got, want, "\"%s\" on %s: got %s (%s), want %s", message, self, result_name(got),
+                 err, result_name(want));
     json_decref(s);
     json_decref(o);
 }
@@ -84,7 +84,7 @@ static void check_error(const char *message, gg_cel_fn fn, const char *self, con
 /* --- messages, verbatim from the CRDs --------------------------------------------------------- */
 
 #define MSG_SECTION_NAME_SPECIFIED                                                                 \
-    "sectionName must be specified when parentRefs includes 2 or more references to the same "    \
+    "sectionName must be specified when parentRefs includes 2 or more references to the same "     \
     "parent"
 #define MSG_SECTION_NAME_UNIQUE                                                                    \
     "sectionName must be unique when parentRefs includes 2 or more references to the same parent"
@@ -93,10 +93,10 @@ static void check_error(const char *message, gg_cel_fn fn, const char *self, con
     "rules in a route must be less than 128"
 #define MSG_REDIRECT_BACKENDS "RequestRedirect filter must not be used together with backendRefs"
 #define MSG_REDIRECT_PREFIX                                                                        \
-    "When using RequestRedirect filter with path.replacePrefixMatch, exactly one PathPrefix "     \
+    "When using RequestRedirect filter with path.replacePrefixMatch, exactly one PathPrefix "      \
     "match must be specified"
 #define MSG_REWRITE_PREFIX                                                                         \
-    "When using URLRewrite filter with path.replacePrefixMatch, exactly one PathPrefix match "    \
+    "When using URLRewrite filter with path.replacePrefixMatch, exactly one PathPrefix match "     \
     "must be specified"
 #define MSG_BACKEND_REDIRECT_PREFIX                                                                \
     "Within backendRefs, when using RequestRedirect filter with path.replacePrefixMatch, exactly " \
@@ -208,7 +208,14 @@ Test(cel_table, has_one_entry_per_distinct_rule)
 Test(cel_table, survives_any_json_shape)
 {
     static const char *const shapes[] = {
-        "null", "1", "'s'", "true", "[]", "{}", "[1, 's', null, []]", "[{}, {}]",
+        "null",
+        "1",
+        "'s'",
+        "true",
+        "[]",
+        "{}",
+        "[1, 's', null, []]",
+        "[{}, {}]",
         "{'type': 5, 'value': [], 'mode': {}, 'matches': 'x', 'filters': 3}",
         "[{'type': 1, 'port': 's', 'name': null, 'filters': {}, 'matches': [[]]}]",
         "{'numerator': 'a', 'denominator': 1.5, 'request': 5, 'backendRequest': '1s'}",
@@ -259,8 +266,7 @@ Test(httproute_parent_refs, accepts_one_parent_twice_with_distinct_section_names
 
     check(MSG_SECTION_NAME_SPECIFIED, gg_cel_route_parent_refs_section_name_specified, refs,
           GG_CEL_PASS);
-    check(MSG_SECTION_NAME_UNIQUE, gg_cel_route_parent_refs_section_name_unique, refs,
-          GG_CEL_PASS);
+    check(MSG_SECTION_NAME_UNIQUE, gg_cel_route_parent_refs_section_name_unique, refs, GG_CEL_PASS);
 }
 
 Test(httproute_parent_refs, rejects_section_name_on_only_one_of_two_refs_to_a_parent)
@@ -285,8 +291,7 @@ Test(httproute_parent_refs, treats_empty_section_name_as_unset)
 
     check(MSG_SECTION_NAME_SPECIFIED, gg_cel_route_parent_refs_section_name_specified, refs,
           GG_CEL_PASS);
-    check(MSG_SECTION_NAME_UNIQUE, gg_cel_route_parent_refs_section_name_unique, refs,
-          GG_CEL_FAIL);
+    check(MSG_SECTION_NAME_UNIQUE, gg_cel_route_parent_refs_section_name_unique, refs, GG_CEL_FAIL);
 }
 
 Test(httproute_parent_refs, rejects_two_bare_refs_to_one_gateway)
@@ -325,8 +330,7 @@ Test(httproute_parent_refs, errors_on_a_ref_without_group)
                 "[{'kind': 'Gateway', 'name': 'a'}]", "no such key: group");
     /* the ref compared with itself always reaches the error... */
     check_error(MSG_SECTION_NAME_UNIQUE, gg_cel_route_parent_refs_section_name_unique,
-                "[{" GW ", 'name': 'a'}, {'kind': 'Service', 'name': 'a'}]",
-                "no such key: group");
+                "[{" GW ", 'name': 'a'}, {'kind': 'Service', 'name': 'a'}]", "no such key: group");
     /* ...but all() is false as soon as another pair is, whatever the errors */
     check(MSG_SECTION_NAME_SPECIFIED, gg_cel_route_parent_refs_section_name_specified,
           "[{" GW ", 'name': 'a', 'sectionName': 's'}, {" GW ", 'name': 'a'}, "
@@ -505,20 +509,20 @@ Test(httproute_rule, checks_prefix_rewrite_like_prefix_redirect)
 Test(httproute_rule, checks_prefix_redirect_within_one_backend_ref)
 {
     check(MSG_BACKEND_REDIRECT_PREFIX, gg_cel_httproute_rule_backend_redirect_prefix_match,
-          "{'matches': [" PREFIX_MATCH "], 'backendRefs': [{" BACKEND ", 'filters': ["
-          REDIRECT_PREFIX "]}]}",
+          "{'matches': [" PREFIX_MATCH "], 'backendRefs': [{" BACKEND
+          ", 'filters': [" REDIRECT_PREFIX "]}]}",
           GG_CEL_PASS);
     check(MSG_BACKEND_REDIRECT_PREFIX, gg_cel_httproute_rule_backend_redirect_prefix_match,
-          "{'matches': [" EXACT_MATCH "], 'backendRefs': [{" BACKEND ", 'filters': ["
-          REDIRECT_PREFIX "]}, {" BACKEND "}]}",
+          "{'matches': [" EXACT_MATCH "], 'backendRefs': [{" BACKEND
+          ", 'filters': [" REDIRECT_PREFIX "]}, {" BACKEND "}]}",
           GG_CEL_FAIL);
 }
 
 Test(httproute_rule, checks_prefix_rewrite_within_one_backend_ref)
 {
     check(MSG_BACKEND_REWRITE_PREFIX, gg_cel_httproute_rule_backend_rewrite_prefix_match,
-          "{'matches': [" PREFIX_MATCH "], 'backendRefs': [{" BACKEND ", 'filters': ["
-          REWRITE_PREFIX "]}]}",
+          "{'matches': [" PREFIX_MATCH "], 'backendRefs': [{" BACKEND
+          ", 'filters': [" REWRITE_PREFIX "]}]}",
           GG_CEL_PASS);
     check(MSG_BACKEND_REWRITE_PREFIX, gg_cel_httproute_rule_backend_rewrite_prefix_match,
           "{'matches': [" PREFIX_MATCH ", " EXACT_MATCH "], 'backendRefs': [{" BACKEND
@@ -530,9 +534,9 @@ Test(httproute_rule, checks_prefix_rewrite_within_one_backend_ref)
  * are admitted (exists_one over backendRefs finds two). */
 Test(httproute_rule, admits_two_backend_refs_each_rewriting_the_prefix)
 {
-    const char *rule = "{'matches': [" PREFIX_MATCH ", " PREFIX_MATCH "], 'backendRefs': [{"
-                       BACKEND ", 'filters': [" REWRITE_PREFIX "]}, {" BACKEND ", 'filters': ["
-                       REWRITE_PREFIX "]}]}";
+    const char *rule =
+        "{'matches': [" PREFIX_MATCH ", " PREFIX_MATCH "], 'backendRefs': [{" BACKEND
+        ", 'filters': [" REWRITE_PREFIX "]}, {" BACKEND ", 'filters': [" REWRITE_PREFIX "]}]}";
 
     check(MSG_BACKEND_REWRITE_PREFIX, gg_cel_httproute_rule_backend_rewrite_prefix_match, rule,
           GG_CEL_PASS);
@@ -644,8 +648,8 @@ Test(httproute_filters, rejects_a_repeated_url_rewrite)
 {
     check("URLRewrite filter cannot be repeated", gg_cel_httproute_filters_url_rewrite_once,
           "[" F_REWRITE ", " F_REWRITE "]", GG_CEL_FAIL);
-    check("URLRewrite filter cannot be repeated", gg_cel_httproute_filters_url_rewrite_once,
-          "[]", GG_CEL_PASS);
+    check("URLRewrite filter cannot be repeated", gg_cel_httproute_filters_url_rewrite_once, "[]",
+          GG_CEL_PASS);
 }
 
 Test(httproute_filters, allows_repeated_mirrors_and_extension_refs)
@@ -684,8 +688,8 @@ static void check_filter_pair(const char *field, const char *type, gg_cel_fn nil
 {
     char nil_msg[160], specified_msg[160], wrong[512], bare[160];
 
-    snprintf(nil_msg, sizeof(nil_msg), "filter.%s must be nil if the filter.type is not %s",
-             field, type);
+    snprintf(nil_msg, sizeof(nil_msg), "filter.%s must be nil if the filter.type is not %s", field,
+             type);
     snprintf(specified_msg, sizeof(specified_msg), "filter.%s must be specified for %s filter.type",
              field, type);
     /* <other> with this type's config added */
@@ -912,10 +916,10 @@ Test(httproute_path_match, rejects_a_double_slash)
 
 Test(httproute_path_match, rejects_a_dot_segment)
 {
-    check_path(MSG_PATH("contain '/./'"), gg_cel_httproute_path_match_no_dot_segment,
-               "PathPrefix", "/a/./b", GG_CEL_FAIL);
-    check_path(MSG_PATH("contain '/./'"), gg_cel_httproute_path_match_no_dot_segment,
-               "PathPrefix", "/a/.b/", GG_CEL_PASS);
+    check_path(MSG_PATH("contain '/./'"), gg_cel_httproute_path_match_no_dot_segment, "PathPrefix",
+               "/a/./b", GG_CEL_FAIL);
+    check_path(MSG_PATH("contain '/./'"), gg_cel_httproute_path_match_no_dot_segment, "PathPrefix",
+               "/a/.b/", GG_CEL_PASS);
 }
 
 Test(httproute_path_match, rejects_a_dot_dot_segment)
@@ -940,8 +944,8 @@ Test(httproute_path_match, rejects_an_encoded_slash_in_either_case)
 
 Test(httproute_path_match, rejects_a_fragment)
 {
-    check_path(MSG_PATH("contain '#'"), gg_cel_httproute_path_match_no_fragment, "Exact",
-               "/a#top", GG_CEL_FAIL);
+    check_path(MSG_PATH("contain '#'"), gg_cel_httproute_path_match_no_fragment, "Exact", "/a#top",
+               GG_CEL_FAIL);
     check_path(MSG_PATH("contain '#'"), gg_cel_httproute_path_match_no_fragment, "Exact", "/a",
                GG_CEL_PASS);
 }
@@ -956,11 +960,11 @@ Test(httproute_path_match, rejects_a_trailing_dot_dot)
 
 Test(httproute_path_match, rejects_a_trailing_dot)
 {
-    check_path(MSG_PATH("end with '/.'"), gg_cel_httproute_path_match_no_dot_suffix,
-               "PathPrefix", "/a/.", GG_CEL_FAIL);
+    check_path(MSG_PATH("end with '/.'"), gg_cel_httproute_path_match_no_dot_suffix, "PathPrefix",
+               "/a/.", GG_CEL_FAIL);
     /* "/a/.." ends with "..", not "/." */
-    check_path(MSG_PATH("end with '/.'"), gg_cel_httproute_path_match_no_dot_suffix,
-               "PathPrefix", "/a/..", GG_CEL_PASS);
+    check_path(MSG_PATH("end with '/.'"), gg_cel_httproute_path_match_no_dot_suffix, "PathPrefix",
+               "/a/..", GG_CEL_PASS);
 }
 
 Test(httproute_path_match, rejects_an_unknown_type)
@@ -991,8 +995,7 @@ Test(httproute_path_match, rejects_a_broken_percent_escape)
 {
     check_path(MSG_PATH_CHARS, gg_cel_httproute_path_match_characters, "Exact", "/%zz",
                GG_CEL_FAIL);
-    check_path(MSG_PATH_CHARS, gg_cel_httproute_path_match_characters, "Exact", "/%4",
-               GG_CEL_FAIL);
+    check_path(MSG_PATH_CHARS, gg_cel_httproute_path_match_characters, "Exact", "/%4", GG_CEL_FAIL);
 }
 
 Test(httproute_path_match, errors_without_defaulted_type_or_value)
@@ -1002,8 +1005,8 @@ Test(httproute_path_match, errors_without_defaulted_type_or_value)
     check_error(MSG_PATH_TYPE, gg_cel_httproute_path_match_type, "{'value': '/'}",
                 "no such key: type");
     /* a RegularExpression never reads the value */
-    check(MSG_PATH_CHARS, gg_cel_httproute_path_match_characters,
-          "{'type': 'RegularExpression'}", GG_CEL_PASS);
+    check(MSG_PATH_CHARS, gg_cel_httproute_path_match_characters, "{'type': 'RegularExpression'}",
+          GG_CEL_PASS);
 }
 
 /* --- spec.rules[].timeouts -------------------------------------------------------------------- */
@@ -1080,8 +1083,7 @@ Test(grpcroute_method_match, rejects_neither_service_nor_method)
     check(MSG_GRPC_SERVICE_OR_METHOD, gg_cel_grpcroute_method_service_or_method,
           "{'type': 'Exact', 'method': 'Get'}", GG_CEL_PASS);
     /* without the defaulted type the rule does not apply */
-    check(MSG_GRPC_SERVICE_OR_METHOD, gg_cel_grpcroute_method_service_or_method, "{}",
-          GG_CEL_PASS);
+    check(MSG_GRPC_SERVICE_OR_METHOD, gg_cel_grpcroute_method_service_or_method, "{}", GG_CEL_PASS);
 }
 
 Test(grpcroute_method_match, accepts_dotted_service_names_in_any_case)
@@ -1239,8 +1241,8 @@ Test(gateway_infrastructure, rejects_malformed_label_keys)
           GG_CEL_FAIL);
     check(MSG_KEY_FORM("Label"), gg_cel_gateway_infrastructure_key_form, "{'a/b/c': 'x'}",
           GG_CEL_FAIL);
-    check(MSG_KEY_FORM("Label"), gg_cel_gateway_infrastructure_key_form,
-          "{'Example.com/a': 'x'}", GG_CEL_FAIL);
+    check(MSG_KEY_FORM("Label"), gg_cel_gateway_infrastructure_key_form, "{'Example.com/a': 'x'}",
+          GG_CEL_FAIL);
     check(MSG_KEY_FORM("Label"), gg_cel_gateway_infrastructure_key_form, "{'/a': 'x'}",
           GG_CEL_FAIL);
     check(MSG_KEY_FORM("Label"), gg_cel_gateway_infrastructure_key_form, "{'a/': 'x'}",
@@ -1303,8 +1305,8 @@ Test(gateway_infrastructure, measures_a_key_without_prefix_whole)
     snprintf(keys + at, sizeof(keys) - at, "': ''}");
     check(MSG_KEY_PREFIX("label"), gg_cel_gateway_infrastructure_key_prefix_length, keys,
           GG_CEL_FAIL);
-    check(MSG_KEY_PREFIX("label"), gg_cel_gateway_infrastructure_key_prefix_length,
-          "{'short': ''}", GG_CEL_PASS);
+    check(MSG_KEY_PREFIX("label"), gg_cel_gateway_infrastructure_key_prefix_length, "{'short': ''}",
+          GG_CEL_PASS);
 }
 
 /* --- Gateway spec.listeners ------------------------------------------------------------------- */
@@ -1337,8 +1339,8 @@ Test(gateway_listeners, rejects_passthrough_on_https)
     check(MSG_HTTPS_TERMINATE, gg_cel_listeners_https_terminate,
           "[{" L("a", 443, "HTTPS") ", 'tls': {'mode': 'Passthrough'}}]", GG_CEL_FAIL);
     check(MSG_HTTPS_TERMINATE, gg_cel_listeners_https_terminate,
-          "[{" L("a", 443, "HTTPS") ", " TLS_CERT "}, {" L("b", 443, "TLS")
-          ", 'tls': {'mode': 'Passthrough'}}]",
+          "[{" L("a", 443, "HTTPS") ", " TLS_CERT
+                                    "}, {" L("b", 443, "TLS") ", 'tls': {'mode': 'Passthrough'}}]",
           GG_CEL_PASS);
 }
 
@@ -1371,8 +1373,8 @@ Test(gateway_listeners, rejects_hostname_on_tcp_and_udp)
     check(MSG_HOSTNAME_FORBIDDEN, gg_cel_listeners_hostname_forbidden,
           "[{" L("a", 53, "UDP") ", 'hostname': 'dns.example'}]", GG_CEL_FAIL);
     check(MSG_HOSTNAME_FORBIDDEN, gg_cel_listeners_hostname_forbidden,
-          "[{" L("a", 5432, "TCP") ", 'hostname': ''}, {" L("b", 80, "HTTP")
-          ", 'hostname': 'a.example'}]",
+          "[{" L("a", 5432, "TCP") ", 'hostname': ''}, {" L("b", 80,
+                                                            "HTTP") ", 'hostname': 'a.example'}]",
           GG_CEL_PASS);
 }
 
@@ -1393,8 +1395,8 @@ Test(gateway_listeners, rejects_a_repeated_listener_name)
 Test(gateway_listeners, rejects_a_repeated_port_protocol_and_hostname)
 {
     check(MSG_PORT_PROTOCOL_HOSTNAME, gg_cel_gateway_listeners_port_protocol_hostname_unique,
-          "[{" L("a", 80, "HTTP") ", 'hostname': 'x.example'}, {" L("b", 80, "HTTP")
-          ", 'hostname': 'x.example'}]",
+          "[{" L("a", 80, "HTTP") ", 'hostname': 'x.example'}, {" L(
+              "b", 80, "HTTP") ", 'hostname': 'x.example'}]",
           GG_CEL_FAIL);
     check(MSG_PORT_PROTOCOL_HOSTNAME, gg_cel_gateway_listeners_port_protocol_hostname_unique,
           "[{" L("a", 80, "HTTP") "}, {" L("b", 80, "HTTP") "}]", GG_CEL_FAIL);
@@ -1415,8 +1417,7 @@ Test(gateway_listeners, tells_an_absent_hostname_from_any_other)
 
 Test(gateway_listeners, errors_on_a_listener_without_port)
 {
-    check_error(MSG_PORT_PROTOCOL_HOSTNAME,
-                gg_cel_gateway_listeners_port_protocol_hostname_unique,
+    check_error(MSG_PORT_PROTOCOL_HOSTNAME, gg_cel_gateway_listeners_port_protocol_hostname_unique,
                 "[{'name': 'a', 'protocol': 'HTTP'}]", "no such key: port");
 }
 
@@ -1491,8 +1492,8 @@ Test(listenerset_listeners, rejects_a_repeated_port_protocol_and_hostname)
     check(MSG_PORT_PROTOCOL_HOSTNAME, gg_cel_listenerset_listeners_port_protocol_hostname_unique,
           "[{" L("a", 80, "HTTP") "}, {" L("b", 80, "HTTP") "}]", GG_CEL_FAIL);
     check(MSG_PORT_PROTOCOL_HOSTNAME, gg_cel_listenerset_listeners_port_protocol_hostname_unique,
-          "[{" L("a", 80, "HTTP") ", 'hostname': 'a.example'}, {" L("b", 80, "HTTP")
-          ", 'hostname': 'b.example'}]",
+          "[{" L("a", 80, "HTTP") ", 'hostname': 'a.example'}, {" L(
+              "b", 80, "HTTP") ", 'hostname': 'b.example'}]",
           GG_CEL_PASS);
 }
 

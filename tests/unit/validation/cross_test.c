@@ -59,8 +59,7 @@ static struct gg_store *store_of(const char *text)
     struct gg_docs d;
     char err[512];
     gg_docs_init(&d);
-    cr_assert_eq(gg_load_buffer(&d, "t.yaml", text, strlen(text), err, sizeof(err)), 0, "%s",
-                 err);
+    cr_assert_eq(gg_load_buffer(&d, "t.yaml", text, strlen(text), err, sizeof(err)), 0, "%s", err);
     struct gg_store *s = gg_store_new();
     for (size_t i = 0; i < d.n; i++)
         cr_assert_eq(gg_store_put_json(s, d.items[i].obj), 0);
@@ -110,8 +109,8 @@ static char *route(const char *ns, const char *name, const char *ts, const char 
                         "  parentRefs: [{name: public, namespace: infra}]\n"
                         "  hostnames: [%s]\n"
                         "  rules: [{matches: [{path: {type: PathPrefix, value: %s}}]}]\n",
-                        name, ns, ts ? ", creationTimestamp: \"" : "", ts ? ts : "",
-                        ts ? "\"" : "", host, path);
+                        name, ns, ts ? ", creationTimestamp: \"" : "", ts ? ts : "", ts ? "\"" : "",
+                        host, path);
 }
 
 Test(cross_update, an_object_never_conflicts_with_its_stored_self)
@@ -341,8 +340,8 @@ Test(cross_check, ignores_kinds_without_cross_rules_and_malformed_objects)
                       NULL, NULL);
     cr_expect_str_eq(out, "");
     free(out);
-    out = check(s, NULL, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n", NULL,
-                NULL);
+    out =
+        check(s, NULL, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n", NULL, NULL);
     cr_expect_str_eq(out, "");
     free(out);
     out = check(s, NULL,

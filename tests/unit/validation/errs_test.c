@@ -65,7 +65,8 @@ Test(errs, renders_json_values_as_kubernetes_prints_them)
 
 Test(errs, invalid_utf8_is_escaped_like_go)
 {
-    char *s = gg_errs_render_str("a\xff" "b\xc3\xa9");
+    char *s = gg_errs_render_str("a\xff"
+                                 "b\xc3\xa9");
     cr_assert_str_eq(s, "\"a\\xffbé\"");
     free(s);
 }

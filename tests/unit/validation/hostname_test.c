@@ -47,8 +47,8 @@ Test(hostname_coverage, wildcards_cover_names_and_narrower_wildcards)
 Test(hostname_validity, accepts_the_crd_pattern_only)
 {
     static const char *good[] = {"a", "example.com", "*.example.com", "a-b.c0", "192.168.1.1"};
-    static const char *bad[] = {"", "*", "*.", "Example.com", "a..b", "-a.b", "a-.b",
-                                "a.b.", "foo.*.com", "a_b.com"};
+    static const char *bad[] = {"",     "*",    "*.",   "Example.com", "a..b",
+                                "-a.b", "a-.b", "a.b.", "foo.*.com",   "a_b.com"};
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
         cr_expect(gg_hostname_is_valid(good[i], strlen(good[i])), "%s", good[i]);
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)

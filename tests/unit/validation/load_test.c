@@ -31,7 +31,8 @@ Test(load, records_the_line_of_every_node)
     struct gg_docs d;
     char err[256];
     cr_assert_eq(load(&d, "spec:\n  rules:\n  - name: a\n    port: 80\n", err, sizeof(err)), 0);
-    json_t *rule = json_array_get(json_object_get(json_object_get(d.items[0].obj, "spec"), "rules"), 0);
+    json_t *rule =
+        json_array_get(json_object_get(json_object_get(d.items[0].obj, "spec"), "rules"), 0);
     cr_expect_eq(gg_linemap_find(d.lines, rule), 3);
     cr_expect_eq(gg_linemap_find(d.lines, json_object_get(rule, "port")), 4);
     gg_docs_clear(&d);
@@ -67,9 +68,9 @@ Test(load, reads_json_with_lines)
 {
     struct gg_docs d;
     char err[256];
-    cr_assert_eq(load(&d, "{\n  \"kind\": \"Gateway\",\n  \"spec\": {\"x\": [1, 2]}\n}\n", err,
-                      sizeof(err)),
-                 0, "%s", err);
+    cr_assert_eq(
+        load(&d, "{\n  \"kind\": \"Gateway\",\n  \"spec\": {\"x\": [1, 2]}\n}\n", err, sizeof(err)),
+        0, "%s", err);
     cr_assert_eq(d.n, 1);
     cr_expect_str_eq(json_string_value(json_object_get(d.items[0].obj, "kind")), "Gateway");
     cr_expect_eq(gg_linemap_find(d.lines, json_object_get(d.items[0].obj, "spec")), 3);
@@ -80,9 +81,9 @@ Test(load, expands_aliases_and_merge_keys)
 {
     struct gg_docs d;
     char err[256];
-    cr_assert_eq(load(&d, "base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\ncopy: *b\n", err,
-                      sizeof(err)),
-                 0, "%s", err);
+    cr_assert_eq(
+        load(&d, "base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\ncopy: *b\n", err, sizeof(err)),
+        0, "%s", err);
     json_t *o = d.items[0].obj;
     cr_expect_eq(json_integer_value(json_object_get(json_object_get(o, "other"), "x")), 1);
     cr_expect_eq(json_integer_value(json_object_get(json_object_get(o, "other"), "y")), 3);

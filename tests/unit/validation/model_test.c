@@ -75,25 +75,25 @@ Test(model_httproute, fills_the_crd_defaults_the_checks_need)
 
 Test(model_httproute, keeps_mirror_backends_and_where_they_sit)
 {
-    struct gg_object *o = decode(
-        "apiVersion: gateway.networking.k8s.io/v1\n"
-        "kind: HTTPRoute\n"
-        "metadata: {name: r, namespace: apps}\n"
-        "spec:\n"
-        "  rules:\n"
-        "  - filters:\n"
-        "    - type: RequestHeaderModifier\n"
-        "      requestHeaderModifier: {set: [{name: a, value: b}]}\n"
-        "    - type: RequestMirror\n"
-        "      requestMirror: {backendRef: {name: shadow, namespace: qa, port: 80}}\n"
-        "    backendRefs:\n"
-        "    - name: a\n"
-        "      port: 80\n"
-        "    - name: b\n"
-        "      port: 80\n"
-        "      filters:\n"
-        "      - type: RequestMirror\n"
-        "        requestMirror: {backendRef: {name: copy, port: 81}}\n");
+    struct gg_object *o =
+        decode("apiVersion: gateway.networking.k8s.io/v1\n"
+               "kind: HTTPRoute\n"
+               "metadata: {name: r, namespace: apps}\n"
+               "spec:\n"
+               "  rules:\n"
+               "  - filters:\n"
+               "    - type: RequestHeaderModifier\n"
+               "      requestHeaderModifier: {set: [{name: a, value: b}]}\n"
+               "    - type: RequestMirror\n"
+               "      requestMirror: {backendRef: {name: shadow, namespace: qa, port: 80}}\n"
+               "    backendRefs:\n"
+               "    - name: a\n"
+               "      port: 80\n"
+               "    - name: b\n"
+               "      port: 80\n"
+               "      filters:\n"
+               "      - type: RequestMirror\n"
+               "        requestMirror: {backendRef: {name: copy, port: 81}}\n");
     cr_assert_not_null(o);
     const struct gg_rule *ru = &o->u.route.rules[0];
     cr_assert_eq(ru->n_mirrors, 2);

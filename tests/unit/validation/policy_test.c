@@ -14,30 +14,29 @@ static struct gg_policy *parse(const char *text, char *err, size_t errlen)
     return gg_policy_parse("policy.yaml", text, strlen(text), err, errlen);
 }
 
-static const char *full =
-    "apiVersion: gateguard.dev/v1alpha1\n"
-    "kind: OwnershipPolicy\n"
-    "hostnames:\n"
-    "- pattern: \"*.example.com\"\n"
-    "  namespaces: [edge]\n"
-    "- pattern: \"*.shop.example.com\"\n"
-    "  namespaceSelector:\n"
-    "    matchExpressions:\n"
-    "    - {key: team, operator: In, values: [shop]}\n"
-    "- pattern: api.example.com/orders\n"
-    "  namespaces: [orders]\n"
-    "- pattern: api.example.com\n"
-    "  namespaces: [api]\n"
-    "attachments:\n"
-    "- namespaces: [apps]\n"
-    "  gateways: [infra/public, infra/internal/https, edge/*]\n"
-    "requireHostnames: sharedGateways\n"
-    "firstComeOwnership: false\n"
-    "disclose: namespaces\n"
-    "exemptNamespaces: [monitoring]\n"
-    "checks:\n"
-    "  rule-conflict: warn\n"
-    "  listener-tls: off\n";
+static const char *full = "apiVersion: gateguard.dev/v1alpha1\n"
+                          "kind: OwnershipPolicy\n"
+                          "hostnames:\n"
+                          "- pattern: \"*.example.com\"\n"
+                          "  namespaces: [edge]\n"
+                          "- pattern: \"*.shop.example.com\"\n"
+                          "  namespaceSelector:\n"
+                          "    matchExpressions:\n"
+                          "    - {key: team, operator: In, values: [shop]}\n"
+                          "- pattern: api.example.com/orders\n"
+                          "  namespaces: [orders]\n"
+                          "- pattern: api.example.com\n"
+                          "  namespaces: [api]\n"
+                          "attachments:\n"
+                          "- namespaces: [apps]\n"
+                          "  gateways: [infra/public, infra/internal/https, edge/*]\n"
+                          "requireHostnames: sharedGateways\n"
+                          "firstComeOwnership: false\n"
+                          "disclose: namespaces\n"
+                          "exemptNamespaces: [monitoring]\n"
+                          "checks:\n"
+                          "  rule-conflict: warn\n"
+                          "  listener-tls: off\n";
 
 Test(policy_parse, reads_every_section)
 {
@@ -123,8 +122,8 @@ Test(policy_owner, the_most_specific_pattern_decides)
     r = gg_policy_owner(p, "cart.shop.example.com", "/", &edge);
     cr_expect_eq(r.verdict, GG_OWNER_DENIED, "the narrower wildcard decides");
     cr_expect_str_eq(r.pattern, "*.shop.example.com");
-    cr_expect_eq(gg_policy_owner(p, "cart.shop.example.com", "/", &shop).verdict,
-                 GG_OWNER_ALLOWED, "owners by label");
+    cr_expect_eq(gg_policy_owner(p, "cart.shop.example.com", "/", &shop).verdict, GG_OWNER_ALLOWED,
+                 "owners by label");
     cr_expect_eq(gg_policy_owner(p, "api.example.com", "/", &api).verdict, GG_OWNER_ALLOWED,
                  "an exact pattern beats a wildcard");
     r = gg_policy_owner(p, "api.example.com", "/orders/1", &api);
@@ -132,8 +131,8 @@ Test(policy_owner, the_most_specific_pattern_decides)
     cr_expect(r.has_path);
     cr_expect_eq(gg_policy_owner(p, "api.example.com", "/orders", &orders).verdict,
                  GG_OWNER_ALLOWED);
-    cr_expect_eq(gg_policy_owner(p, "api.example.com", "/ordersx", &api).verdict,
-                 GG_OWNER_ALLOWED, "a prefix ends at a segment");
+    cr_expect_eq(gg_policy_owner(p, "api.example.com", "/ordersx", &api).verdict, GG_OWNER_ALLOWED,
+                 "a prefix ends at a segment");
     cr_expect_eq(gg_policy_owner(p, "www.example.org", "/", &api).verdict, GG_OWNER_UNGOVERNED);
     cr_expect(gg_policy_names_hostname(p, "*.com"));
     cr_expect_not(gg_policy_names_hostname(p, "example.org"));
@@ -143,8 +142,8 @@ Test(policy_owner, the_most_specific_pattern_decides)
 Test(policy_owner, a_wildcard_no_pattern_covers_may_not_reach_over_owned_names)
 {
     char err[256];
-    struct gg_policy *p = parse("hostnames:\n- pattern: api.example.com\n  namespaces: [api]\n",
-                                err, sizeof(err));
+    struct gg_policy *p =
+        parse("hostnames:\n- pattern: api.example.com\n  namespaces: [api]\n", err, sizeof(err));
     cr_assert_not_null(p, "%s", err);
     struct gg_policy_ns web = {"web", NULL, 0}, api = {"api", NULL, 0};
     cr_expect_str_eq(gg_policy_owned_below(p, "*.example.com", &web), "api.example.com");
@@ -160,8 +159,7 @@ Test(policy_attach, limits_listed_namespaces_to_their_gateways)
     cr_assert_not_null(p, "%s", err);
     struct gg_policy_ns apps = {"apps", NULL, 0}, other = {"other", NULL, 0};
     cr_expect_eq(gg_policy_attach(p, &apps, "infra", "public", NULL, NULL), GG_ATTACH_ALLOWED);
-    cr_expect_eq(gg_policy_attach(p, &apps, "infra", "internal", "https", NULL),
-                 GG_ATTACH_ALLOWED);
+    cr_expect_eq(gg_policy_attach(p, &apps, "infra", "internal", "https", NULL), GG_ATTACH_ALLOWED);
     cr_expect_eq(gg_policy_attach(p, &apps, "edge", "anything", NULL, NULL), GG_ATTACH_ALLOWED);
     cr_expect_eq(gg_policy_attach(p, &other, "infra", "secret", NULL, NULL), GG_ATTACH_FREE);
     struct gg_buf b;

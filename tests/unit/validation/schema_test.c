@@ -15,13 +15,16 @@ static const char *schema_text =
     "  \"name\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":5,\"pattern\":\"^[a-z]+$\"},"
     "  \"mode\":{\"type\":\"string\",\"enum\":[\"A\",\"B\"],\"default\":\"A\"},"
     "  \"port\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":65535},"
-    "  \"tags\":{\"type\":\"array\",\"maxItems\":3,\"minItems\":1,\"x-kubernetes-list-type\":\"set\","
+    "  "
+    "\"tags\":{\"type\":\"array\",\"maxItems\":3,\"minItems\":1,\"x-kubernetes-list-type\":\"set\","
     "           \"items\":{\"type\":\"string\"}},"
     "  \"items\":{\"type\":\"array\",\"x-kubernetes-list-type\":\"map\","
     "            \"x-kubernetes-list-map-keys\":[\"name\"],\"items\":{\"type\":\"object\","
     "            \"required\":[\"name\"],\"properties\":{\"name\":{\"type\":\"string\"},"
     "            \"weight\":{\"type\":\"integer\",\"default\":1}}}},"
-    "  \"labels\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"string\",\"maxLength\":3}},"
+    "  "
+    "\"labels\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"string\",\"maxLength\":3}"
+    "},"
     "  \"addr\":{\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\"},"
     "           \"value\":{\"type\":\"string\"}},"
     "           \"oneOf\":[{\"properties\":{\"type\":{\"enum\":[\"IP\"]},\"value\":{\"anyOf\":["
@@ -73,7 +76,7 @@ static char *run(const char *text, json_t **out)
 }
 
 #define SKIPPED_CEL                                                                                \
-    "<nil>: Invalid value: \"null\": some validation rules were not checked because the object "  \
+    "<nil>: Invalid value: \"null\": some validation rules were not checked because the object "   \
     "was invalid; correct the existing errors to complete validation\n"
 
 TestSuite(schema, .init = setup, .fini = teardown);
@@ -85,8 +88,8 @@ Test(schema, accepts_a_valid_object_and_applies_defaults)
     cr_expect_str_eq(got, "");
     json_t *spec = json_object_get(obj, "spec");
     cr_expect_str_eq(json_string_value(json_object_get(spec, "mode")), "A");
-    cr_expect_eq(json_integer_value(json_object_get(json_array_get(json_object_get(spec, "items"), 0),
-                                                    "weight")),
+    cr_expect_eq(json_integer_value(
+                     json_object_get(json_array_get(json_object_get(spec, "items"), 0), "weight")),
                  1);
     free(got);
     json_decref(obj);
@@ -110,7 +113,8 @@ Test(schema, reports_a_missing_required_field)
 Test(schema, reports_an_unsupported_enum_value_with_the_supported_ones)
 {
     char *got = run("{\"spec\":{\"name\":\"a\",\"mode\":\"C\"}}", NULL);
-    cr_expect_str_eq(got, "spec.mode: Unsupported value: \"C\": supported values: \"A\", \"B\"\n" SKIPPED_CEL);
+    cr_expect_str_eq(
+        got, "spec.mode: Unsupported value: \"C\": supported values: \"A\", \"B\"\n" SKIPPED_CEL);
     free(got);
 }
 
@@ -137,8 +141,9 @@ Test(schema, too_long_blocks_and_hides_the_value)
 Test(schema, ranges_report_the_bound)
 {
     char *got = run("{\"spec\":{\"name\":\"a\",\"port\":0}}", NULL);
-    cr_expect_str_eq(got, "spec.port: Invalid value: 0: spec.port in body should be greater than or "
-                          "equal to 1\n");
+    cr_expect_str_eq(got,
+                     "spec.port: Invalid value: 0: spec.port in body should be greater than or "
+                     "equal to 1\n");
     free(got);
     got = run("{\"spec\":{\"name\":\"a\",\"port\":70000}}", NULL);
     cr_expect_str_eq(got, "spec.port: Invalid value: 70000: spec.port in body should be less than "
@@ -178,9 +183,10 @@ Test(schema, map_values_are_checked_under_their_key)
 
 Test(schema, max_properties)
 {
-    char *got = run("{\"spec\":{\"name\":\"a\",\"port\":1,\"tags\":[\"a\"],\"labels\":{},\"items\":[],"
-                    "\"addr\":{\"type\":\"X\"}}}",
-                    NULL);
+    char *got =
+        run("{\"spec\":{\"name\":\"a\",\"port\":1,\"tags\":[\"a\"],\"labels\":{},\"items\":[],"
+            "\"addr\":{\"type\":\"X\"}}}",
+            NULL);
     cr_expect_str_eq(got, "spec: Too many: 7: must have at most 6 items\n" SKIPPED_CEL);
     free(got);
 }
@@ -215,8 +221,8 @@ Test(schema, status_is_not_validated)
 
 Test(schema, one_of_selects_the_branch_the_value_is_for)
 {
-    char *got = run("{\"spec\":{\"name\":\"a\",\"addr\":{\"type\":\"IP\",\"value\":\"10.0.0.1\"}}}",
-                    NULL);
+    char *got =
+        run("{\"spec\":{\"name\":\"a\",\"addr\":{\"type\":\"IP\",\"value\":\"10.0.0.1\"}}}", NULL);
     cr_expect_str_eq(got, "");
     free(got);
     got = run("{\"spec\":{\"name\":\"a\",\"addr\":{\"type\":\"IP\",\"value\":\"::1\"}}}", NULL);
@@ -226,13 +232,13 @@ Test(schema, one_of_selects_the_branch_the_value_is_for)
     cr_expect_str_eq(got, "");
     free(got);
     got = run("{\"spec\":{\"name\":\"a\",\"addr\":{\"type\":\"IP\",\"value\":\"10.0.0\"}}}", NULL);
-    cr_expect_str_eq(got,
-                     "spec.addr.value: Invalid value: \"10.0.0\": spec.addr.value in body must be "
-                     "of type ipv4: \"10.0.0\"\n"
-                     "spec.addr.value: Invalid value: \"10.0.0\": spec.addr.value in body must be "
-                     "of type ipv6: \"10.0.0\"\n"
-                     "spec.addr: Invalid value: {\"type\":\"IP\",\"value\":\"10.0.0\"}: spec.addr "
-                     "must validate one and only one schema (oneOf). Found none valid\n" SKIPPED_CEL);
+    cr_expect_str_eq(
+        got, "spec.addr.value: Invalid value: \"10.0.0\": spec.addr.value in body must be "
+             "of type ipv4: \"10.0.0\"\n"
+             "spec.addr.value: Invalid value: \"10.0.0\": spec.addr.value in body must be "
+             "of type ipv6: \"10.0.0\"\n"
+             "spec.addr: Invalid value: {\"type\":\"IP\",\"value\":\"10.0.0\"}: spec.addr "
+             "must validate one and only one schema (oneOf). Found none valid\n" SKIPPED_CEL);
     free(got);
 }
 
