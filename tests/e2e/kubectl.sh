@@ -210,6 +210,12 @@ Y
 ) && grep -q "Warning: .*only by case" <<<"$out" && ok "warnings are shown by kubectl and the object is admitted" ||
     bad "warnings are shown by kubectl and the object is admitted" "$out"
 
+# --- a Namespace label change that shuts routes out ---------------------------------------------
+out=$(kc label namespace shop gateway-access- 2>&1) && grep -q "Warning: .*storefront" <<<"$out" &&
+    ok "removing the label a listener selects on warns which routes it shuts out" ||
+    bad "removing the label a listener selects on warns which routes it shuts out" "$out"
+kc label namespace shop gateway-access=shared >/dev/null
+
 # --- deleting a ReferenceGrant that routes rely on --------------------------------------------
 out=$(kc delete referencegrant -n db apps-to-db 2>&1) && grep -q "Warning: .*reports" <<<"$out" &&
     ok "deleting a ReferenceGrant warns which routes lose access" ||

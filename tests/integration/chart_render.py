@@ -88,8 +88,13 @@ class Checks:
     def webhook_config_common(self):
         vwc = self.one("ValidatingWebhookConfiguration", self.full)
         hooks = vwc.get("webhooks", [])
-        self.t("one webhook, validate.gateguard.dev",
-               [h.get("name") for h in hooks] == ["validate.gateguard.dev"], hooks)
+        self.t("two webhooks: validate.gateguard.dev, and Namespace updates",
+               [h.get("name") for h in hooks] == ["validate.gateguard.dev",
+                                                  "namespaces.validate.gateguard.dev"], hooks)
+        ns_hook = hooks[1] if len(hooks) > 1 else {}
+        self.t("the Namespace webhook never blocks (failurePolicy Ignore, UPDATE only)",
+               ns_hook.get("failurePolicy") == "Ignore" and
+               ns_hook.get("rules", [{}])[0].get("operations") == ["UPDATE"], ns_hook)
         if not hooks:
             return
         h = self.hook = hooks[0]
