@@ -170,7 +170,7 @@ build/asan/manifest_fuzz: $(call obj,asan,tests/fuzz/manifest_fuzz.c tests/fuzz/
 		build/asan/libggcore.a
 	$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
 build/asan/admission_fuzz: $(call obj,asan,tests/fuzz/admission_fuzz.c tests/fuzz/standalone.c \
-		webhook/admission.c webhook/log.c) build/asan/libggcore.a
+		webhook/admission.c webhook/json_arena.c webhook/log.c) build/asan/libggcore.a
 	$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
 .PHONY: fuzz
 fuzz: build/asan/manifest_fuzz build/asan/admission_fuzz

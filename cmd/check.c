@@ -91,7 +91,7 @@ static void print_json(const struct gg_errs *errs, size_t objects, json_t *load_
         json_object_set(root, "inputErrors", load_errors);
     char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     puts(s);
-    free(s);
+    gg_json_free(s);
     json_decref(root);
 }
 

@@ -19,6 +19,7 @@
 #include "validation/errs.h"
 #include "validation/validate.h"
 #include "webhook/admission.h"
+#include "webhook/json_arena.h"
 #include "webhook/log.h"
 #include "webhook/metrics.h"
 #include "webhook/server.h"
@@ -193,6 +194,8 @@ int gg_cmd_webhook(int argc, char **argv)
     if (kubeconfig && (!source || strcmp(source, "kube") != 0))
         return usage_error("--kubeconfig %s: only with --source kube", kubeconfig);
 
+    /* before any thread exists: jansson's allocator is process-wide */
+    gg_json_arena_install();
     if (gg_validate_init(err, sizeof(err)) != 0) {
         gg_log(GG_LOG_ERROR, "startup_failed", "{s:s}", "error", err);
         return 2;

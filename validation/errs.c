@@ -181,7 +181,7 @@ char *gg_errs_render_json(const json_t *v)
     default: {
         char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
         char *r = gg_xstrdup(s ? s : "null");
-        free(s);
+        gg_json_free(s);
         return r;
     }
     }

@@ -872,7 +872,7 @@ static void walk_array(const struct gg_schema *s, json_t *node, const struct gg_
                     }
                     char *d = json_dumps(keys, JSON_COMPACT | JSON_SORT_KEYS);
                     value = gg_xstrdup(d ? d : "{}");
-                    free(d);
+                    gg_json_free(d);
                     json_decref(keys);
                 }
                 gg_errs_addf(c->errs, GG_SEV_ERROR, GG_ERR_DUPLICATE, &ip, a, value, NULL);

@@ -2,6 +2,8 @@
 /* Aborting allocators and the growable buffer declared in xalloc.h. */
 #include "xalloc.h"
 
+#include <jansson.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +71,13 @@ char *gg_xasprintf(const char *fmt, ...)
     char *p = gg_xvasprintf(fmt, ap);
     va_end(ap);
     return p;
+}
+
+void gg_json_free(void *p)
+{
+    json_free_t free_fn;
+    json_get_alloc_funcs(NULL, &free_fn);
+    free_fn(p);
 }
 
 void gg_seterr(char *err, size_t errlen, const char *fmt, ...)

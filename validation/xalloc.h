@@ -17,6 +17,11 @@ char *gg_xstrndup(const char *s, size_t n);
 char *gg_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *gg_xvasprintf(const char *fmt, va_list ap);
 
+/* Frees what jansson returned (json_dumps), with the allocator jansson was
+ * given: the webhook routes jansson to a per-review arena (json_arena.h), so
+ * plain free() is wrong for these. */
+void gg_json_free(void *p);
+
 /* Writes a message into a caller's error buffer (<errlen> bytes), as the
  * functions that return -1 or NULL with a reason do; NULL <err> is allowed. */
 void gg_seterr(char *err, size_t errlen, const char *fmt, ...)

@@ -3,6 +3,7 @@
  * owns one jansson tree (the request, freed with one json_decref) and one
  * gg_errs list; both are gone when gg_admission_review returns. */
 #include "webhook/admission.h"
+#include "webhook/json_arena.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -291,6 +292,7 @@ int gg_admission_review(void *ctx, const char *body, size_t len, struct gg_buf *
     char err[512];
     int status = 400;
     gg_errs_init(&errs);
+    gg_json_arena_begin();
 
     if (decode(body, len, &rv, err, sizeof(err)) != 0) {
         gg_buf_adds(out, err);
@@ -336,11 +338,12 @@ int gg_admission_review(void *ctx, const char *body, size_t len, struct gg_buf *
     char *text = json_dumps(answer, JSON_COMPACT);
     json_decref(answer);
     gg_buf_adds(out, text);
-    free(text);
+    gg_json_free(text);
     meta->verdict = allowed ? "allowed" : "denied";
     status = 200;
 out:
     gg_errs_clear(&errs);
     json_decref(rv.root);
+    gg_json_arena_end();
     return status;
 }

@@ -2,6 +2,8 @@
 /* The JSON line logger declared in log.h. */
 #include "webhook/log.h"
 
+#include "validation/xalloc.h"
+
 #include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
@@ -79,5 +81,5 @@ void gg_log(enum gg_log_level level, const char *event, const char *fmt, ...)
         p += w;
         left -= (size_t)w;
     }
-    free(text);
+    gg_json_free(text);
 }

@@ -162,7 +162,7 @@ void gg_view_audit_now(struct gg_view *v)
     size_t n;
     char *s = audit_json(v, &n);
     pthread_mutex_lock(&v->mu);
-    free(v->violations);
+    gg_json_free(v->violations);
     v->violations = s;
     pthread_mutex_unlock(&v->mu);
 }
@@ -510,7 +510,7 @@ void gg_view_free(struct gg_view *v)
     pthread_cond_destroy(&v->cond);
     gg_policy_slot_clear(&v->policy);
     gg_store_free(v->store);
-    free(v->violations);
+    gg_json_free(v->violations);
     free(v->policy_path);
     json_decref(v->last_checks);
     free(v);

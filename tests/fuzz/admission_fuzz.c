@@ -9,6 +9,7 @@
 #include "validation/validate.h"
 #include "validation/xalloc.h"
 #include "webhook/admission.h"
+#include "webhook/json_arena.h"
 #include "webhook/server.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -24,6 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static int ready;
     if (!ready) {
+        gg_json_arena_install(); /* as the webhook runs it */
         char err[256];
         if (gg_validate_init(err, sizeof(err)) != 0)
             abort();
