@@ -10,8 +10,11 @@
 
 int gg_cmd_version(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        printf("usage: gateguard version\n\nPrints gateguard's version and the Gateway API release "
+               "whose CRDs it enforces.\n");
+        return 0;
+    }
     printf("gateguard %s (Gateway API %s, standard channel)\n", GG_VERSION, GG_GATEWAY_API_VERSION);
     return 0;
 }
