@@ -1029,9 +1029,10 @@ static void walk_cel(const struct gg_schema *s, const json_t *node, const json_t
     if (json_is_object(node)) {
         int is_root = !p || p->step == GG_PATH_ROOT;
         for (size_t i = 0; i < s->nprops; i++) {
+            if (!s->props[i].s->has_cel_below) /* before any lookup: most have none */
+                continue;
             const json_t *v = json_object_get(node, s->props[i].name);
-            if (!v || !s->props[i].s->has_cel_below ||
-                (is_root && strcmp(s->props[i].name, "status") == 0))
+            if (!v || (is_root && strcmp(s->props[i].name, "status") == 0))
                 continue;
             struct gg_path cp = gg_path_child(p, s->props[i].name);
             walk_cel(s->props[i].s, v, old ? json_object_get(old, s->props[i].name) : NULL, &cp, c);
