@@ -26,7 +26,8 @@
  *          a clean end -> WATCH again from rv; a dropped connection or
  *          error status -> WAIT with backoff, rv kept; an undecodable event
  *          -> WAIT with backoff, rv dropped (a relist follows).
- *   MISSING  the kind is not served: WAIT with due_ms missing_recheck_s
+ *   MISSING  the kind is not served (or, for an optional kind such as
+ *          Secrets, RBAC forbids it): WAIT with due_ms missing_recheck_s
  *          away, is_missing set; it counts as listed for SYNCED.
  *
  * Invariants:
@@ -85,6 +86,10 @@ struct kind_def {
     const char *plural;
     const char *versions[3]; /* tried in order while the server answers 404 */
     bool is_metadata_only;
+    /* the checks cope without it: when RBAC forbids it (the chart's
+     * rbac.secrets=false), it is skipped like a missing CRD instead of
+     * holding back SYNCED */
+    bool is_optional;
 };
 
 /* The kinds the cross-object checks read (validation/model.h). Secrets are
@@ -94,7 +99,7 @@ struct kind_def {
 static const struct kind_def kind_defs[] = {
     {"", "Namespace", "namespaces", {"v1"}, false},
     {"", "Service", "services", {"v1"}, false},
-    {"", "Secret", "secrets", {"v1"}, true},
+    {"", "Secret", "secrets", {"v1"}, true, true},
     {GW, "GatewayClass", "gatewayclasses", {"v1"}, false},
     {GW, "Gateway", "gateways", {"v1"}, false},
     {GW, "ListenerSet", "listenersets", {"v1"}, false},
@@ -405,14 +410,20 @@ static int on_line(void *ctx, const char *line, size_t len)
 static void list_done(struct kstate *k, int rc, long status, const char *err)
 {
     struct kube_source *s = k->src;
-    if (rc == GG_KUBE_EHTTP && status == 404 && !k->cont) {
+    bool forbidden = rc == GG_KUBE_EHTTP && status == 403 && k->def->is_optional;
+    if (rc == GG_KUBE_EHTTP && (status == 404 || forbidden) && !k->cont) {
         kind_ok(k); /* the server answered */
-        if (k->version + 1 < 3 && k->def->versions[k->version + 1]) {
+        if (!forbidden && k->version + 1 < 3 && k->def->versions[k->version + 1]) {
             k->version++;
             k->due_ms = 0;
             return;
         }
-        if (!k->is_missing)
+        if (!k->is_missing && forbidden)
+            emit_error(s, k->def->kind,
+                       "%s: forbidden to list %s (RBAC); skipped, and the checks that read them "
+                       "say nothing; asked for again every %u s",
+                       k->def->kind, k->def->plural, s->opts.missing_recheck_s);
+        else if (!k->is_missing)
             emit_error(s, k->def->kind,
                        "%s: not served by the API server (no %s%s%s; is the CRD installed?); "
                        "skipped, asked for again every %u s",

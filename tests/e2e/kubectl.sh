@@ -279,6 +279,31 @@ else
     bad "with only the chart's ClusterRole (a ServiceAccount token, in-cluster config) every kind syncs" "$(tail -10 "$work/webhook-sa.log")"
 fi
 route promo shop api.example.com | expect_denied "and it refuses the hijack as before" "Forbidden"
+# with the chart's rbac.secrets=false the account cannot list Secrets: the
+# webhook still syncs (Secrets are optional to the checks) and serves
+stop_webhook
+"$HELM" template gateguard charts/gateguard --namespace gateguard-system --set rbac.secrets=false \
+    --show-only templates/webhook-rbac.yaml >"$work/rbac-nosecrets.yaml"
+kc apply -f "$work/rbac-nosecrets.yaml" >/dev/null
+(
+    unset KUBECONFIG
+    export KUBERNETES_SERVICE_HOST=${hostport%:*} KUBERNETES_SERVICE_PORT=${hostport##*:}
+    export GATEGUARD_SERVICEACCOUNT_DIR=$work/sa
+    exec "$bin" webhook --tls-cert "$work/certs/tls.crt" --tls-key "$work/certs/tls.key" \
+        --listen "127.0.0.1:$port" --admin-listen "127.0.0.1:$admin" --source kube \
+        --policy "$work/policy.yaml" >>"$work/webhook-nosecrets.log" 2>&1
+) &
+wh_pid=$!
+if k8s_wait 60 curl -sf "http://127.0.0.1:$admin/readyz"; then
+    ok "with rbac.secrets=false the webhook skips Secrets and still turns ready"
+else
+    bad "with rbac.secrets=false the webhook skips Secrets and still turns ready" "$(tail -10 "$work/webhook-nosecrets.log")"
+fi
+grep -q 'forbidden to list secrets' "$work/webhook-nosecrets.log" && ok "and says why it skipped them" ||
+    bad "and says why it skipped them" "$(grep source_error "$work/webhook-nosecrets.log" | tail -3)"
+route promo shop api.example.com | expect_denied "and still refuses the hijack" "Forbidden"
+kc apply -f "$work/rbac.yaml" >/dev/null
+
 verbs=$(kc auth can-i --list --as="system:serviceaccount:gateguard-system:$sa" 2>&1 | grep -E 'httproutes|referencegrants|namespaces' || true)
 if grep -q "get list watch" <<<"$verbs" && ! grep -Eq "create|update|patch|delete" <<<"$verbs"; then
     ok "the ClusterRole grants get, list and watch only"
