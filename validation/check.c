@@ -63,11 +63,42 @@ static void cross_step(struct gg_docs *docs, const bool *valid, const struct gg_
     gg_store_free(store);
 }
 
+/* Two documents for one object: applied together, the later silently
+ * replaces the earlier, which is rarely what a repository means. */
+static void warn_duplicate(const struct gg_doc *d, json_t *seen, struct gg_errs *errs)
+{
+    const json_t *meta = json_object_get(d->obj, "metadata");
+    const char *api = json_string_value(json_object_get(d->obj, "apiVersion"));
+    const char *kind = json_string_value(json_object_get(d->obj, "kind"));
+    const char *ns = json_string_value(json_object_get(meta, "namespace"));
+    const char *name = json_string_value(json_object_get(meta, "name"));
+    if (!api || !kind || !name)
+        return;
+    const char *slash = strchr(api, '/');
+    int glen = slash ? (int)(slash - api) : 0; /* versions of one group are one object */
+    char *key = gg_xasprintf("%.*s/%s/%s/%s", glen, api, kind, ns ? ns : "", name);
+    const json_t *first = json_object_get(seen, key);
+    if (first) {
+        struct gg_path root = GG_PATH_ROOT_INIT;
+        struct gg_path mp = gg_path_child(&root, "metadata");
+        struct gg_path np = gg_path_child(&mp, "name");
+        errs->check = "input";
+        gg_errs_warn(errs, &np, json_object_get(meta, "name"),
+                     "%s %s%s%s is also defined at %s; applied together, this one replaces it",
+                     kind, ns ? ns : "", ns ? "/" : "", name, json_string_value(first));
+        errs->check = NULL;
+    } else {
+        json_object_set_new(seen, key, json_sprintf("%s:%d", d->file, d->line));
+    }
+    free(key);
+}
+
 void gg_check_docs(struct gg_docs *docs, const struct gg_policy *policy, struct gg_errs *errs,
                    struct gg_check_stats *st)
 {
     memset(st, 0, sizeof(*st));
     bool *valid = gg_xcalloc(docs->n ? docs->n : 1, sizeof(*valid));
+    json_t *seen = json_object();
     for (size_t i = 0; i < docs->n; i++) {
         struct gg_doc *d = &docs->items[i];
         const char *api = json_string_value(json_object_get(d->obj, "apiVersion"));
@@ -85,6 +116,7 @@ void gg_check_docs(struct gg_docs *docs, const struct gg_policy *policy, struct 
         }
         set_default_namespace(d->obj);
         subject_of(d, docs, &errs->subject);
+        warn_duplicate(d, seen, errs);
         if (!gg_validate_handles(d->obj)) {
             st->context++;
             valid[i] = true;
@@ -95,6 +127,7 @@ void gg_check_docs(struct gg_docs *docs, const struct gg_policy *policy, struct 
         gg_validate_object(d->obj, NULL, errs);
         valid[i] = errs->n_errors == before;
     }
+    json_decref(seen);
     cross_step(docs, valid, policy, errs);
     free(valid);
     memset(&errs->subject, 0, sizeof(errs->subject));

@@ -116,6 +116,13 @@ expect ".gateguardignore skips folders" 0 "1 objects checked" -- check "$tmp/tre
 printf 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r}\nspec: {hostnames: [A]}\n' >"$tmp/nons.yaml"
 expect "objects without namespace go to default" 1 "nons.yaml:4: HTTPRoute default/r: spec.hostnames" -- check "$tmp/nons.yaml"
 
+cat examples/apps.yaml >"$tmp/dup.yaml"
+printf -- '---\n' >>"$tmp/dup.yaml"
+sed -n '/^kind: HTTPRoute/,$p' examples/apps.yaml | sed '1i apiVersion: gateway.networking.k8s.io/v1beta1' >>"$tmp/dup.yaml"
+expect "the same object twice is a warning naming the first" 0 \
+    "dup.yaml:[0-9]+: warning: HTTPRoute apps/api-route: metadata.name: HTTPRoute apps/api-route is also defined at .*dup.yaml:[0-9]+" \
+    -- check "$tmp/dup.yaml"
+
 mkdir -p "$tmp/empty"
 expect "an empty folder checks nothing, cleanly" 0 "0 objects checked" -- check "$tmp/empty"
 
