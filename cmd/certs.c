@@ -38,13 +38,7 @@ static const struct option options[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int usage_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "gateguard certs: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'gateguard certs --help'.\n");
-    return 2;
-}
+#define usage_error(...) gg_cmd_usage_error("certs", __VA_ARGS__)
 
 /* Splits a --dns value on commas into <names>; empty entries are errors so a
  * stray comma does not silently drop a name. */

@@ -12,4 +12,8 @@ int gg_cmd_certs(int argc, char **argv);
 int gg_cmd_rules(int argc, char **argv);
 int gg_cmd_version(int argc, char **argv);
 
+/* Prints "gateguard CMD: <message>" and where to find help on stderr;
+ * returns 2, the exit code for a usage error. */
+int gg_cmd_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

@@ -89,13 +89,7 @@ static const struct option options[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int usage_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "gateguard webhook: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'gateguard webhook --help'.\n");
-    return 2;
-}
+#define usage_error(...) gg_cmd_usage_error("webhook", __VA_ARGS__)
 
 /* A whole number from 1 to <max>. */
 static int parse_count(const char *s, long max, unsigned *out)

@@ -264,15 +264,19 @@ cp "$GG_K8S_SERVER_CA" "$work/sa/ca.crt"
 echo gateguard-system >"$work/sa/namespace"
 stop_webhook
 hostport=${GG_K8S_SERVER#https://}
-(
-    unset KUBECONFIG
-    export KUBERNETES_SERVICE_HOST=${hostport%:*} KUBERNETES_SERVICE_PORT=${hostport##*:}
-    export GATEGUARD_SERVICEACCOUNT_DIR=$work/sa
-    exec "$bin" webhook --tls-cert "$work/certs/tls.crt" --tls-key "$work/certs/tls.key" \
-        --listen "127.0.0.1:$port" --admin-listen "127.0.0.1:$admin" --source kube \
-        --policy "$work/policy.yaml" >>"$work/webhook-sa.log" 2>&1
-) &
-wh_pid=$!
+# start_webhook_incluster LOG: as in a pod, from the ServiceAccount folder
+start_webhook_incluster() {
+    (
+        unset KUBECONFIG
+        export KUBERNETES_SERVICE_HOST=${hostport%:*} KUBERNETES_SERVICE_PORT=${hostport##*:}
+        export GATEGUARD_SERVICEACCOUNT_DIR=$work/sa
+        exec "$bin" webhook --tls-cert "$work/certs/tls.crt" --tls-key "$work/certs/tls.key" \
+            --listen "127.0.0.1:$port" --admin-listen "127.0.0.1:$admin" --source kube \
+            --policy "$work/policy.yaml" >>"$1" 2>&1
+    ) &
+    wh_pid=$!
+}
+start_webhook_incluster "$work/webhook-sa.log"
 if k8s_wait 60 curl -sf "http://127.0.0.1:$admin/readyz"; then
     ok "with only the chart's ClusterRole (a ServiceAccount token, in-cluster config) every kind syncs"
 else
@@ -285,15 +289,7 @@ stop_webhook
 "$HELM" template gateguard charts/gateguard --namespace gateguard-system --set rbac.secrets=false \
     --show-only templates/webhook-rbac.yaml >"$work/rbac-nosecrets.yaml"
 kc apply -f "$work/rbac-nosecrets.yaml" >/dev/null
-(
-    unset KUBECONFIG
-    export KUBERNETES_SERVICE_HOST=${hostport%:*} KUBERNETES_SERVICE_PORT=${hostport##*:}
-    export GATEGUARD_SERVICEACCOUNT_DIR=$work/sa
-    exec "$bin" webhook --tls-cert "$work/certs/tls.crt" --tls-key "$work/certs/tls.key" \
-        --listen "127.0.0.1:$port" --admin-listen "127.0.0.1:$admin" --source kube \
-        --policy "$work/policy.yaml" >>"$work/webhook-nosecrets.log" 2>&1
-) &
-wh_pid=$!
+start_webhook_incluster "$work/webhook-nosecrets.log"
 if k8s_wait 60 curl -sf "http://127.0.0.1:$admin/readyz"; then
     ok "with rbac.secrets=false the webhook skips Secrets and still turns ready"
 else
