@@ -29,7 +29,7 @@ CRD_FILES := $(foreach k,$(CRD_KINDS),$(CRD_DIR)/gateway.networking.k8s.io_$(k).
 
 obj = $(patsubst %.c,build/$(1)/%.o,$(2))
 
-.PHONY: all deps build run test test-unit test-cases test-integration bench-validate \
+.PHONY: all deps test-deps build run test bench-validate \
 	bench-store bench-webhook format format-check clean crds help
 
 all: build
@@ -118,7 +118,10 @@ run: build
 # The Kubernetes binaries the chart and end-to-end tests run (built once per
 # machine, outside the repository) are built first, outside the per-script
 # time limit of tests/run.sh; without Go the build says so and those scripts skip.
-test: deps build/asan/gateguard build/asan/unit_tests build/rel/gateguard
+test-deps:
+	@GG_DEPS_TEST=1 ./tools/deps.sh
+
+test: test-deps deps build/asan/gateguard build/asan/unit_tests build/rel/gateguard
 	-@./tests/k8s/build.sh
 	@./tests/run.sh
 

@@ -5,9 +5,13 @@ set -euo pipefail
 
 pkgs=(build-essential pkg-config libmicrohttpd-dev libssl-dev libjansson-dev
       libyaml-dev libpcre2-dev libcriterion-dev libcurl4-openssl-dev
-      curl openssl ca-certificates clang-format python3 python3-yaml)
+      curl openssl ca-certificates)
+# what only the tests use: the format check, and YAML in the test scripts
+if [ "${GG_DEPS_TEST:-0}" = 1 ]; then
+    pkgs+=(clang-format python3 python3-yaml)
+fi
 if [ "${GG_DEPS_BENCH:-0}" = 1 ]; then
-    pkgs+=(wrk nginx-light)
+    pkgs+=(wrk nginx-light python3)
 fi
 if ! command -v go >/dev/null 2>&1 && [ ! -x /usr/local/go/bin/go ]; then
     pkgs+=(golang-go)
