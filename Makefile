@@ -146,6 +146,9 @@ manifests:
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
+format-check:
+	@./tests/cli/format.sh
+
 clean:
 	rm -rf build
 
