@@ -119,7 +119,9 @@ void gg_check_docs(struct gg_docs *docs, const struct gg_policy *policy, struct 
         warn_duplicate(d, seen, errs);
         if (!gg_validate_handles(d->obj)) {
             st->context++;
-            valid[i] = true;
+            size_t before = errs->n_errors;
+            gg_validate_core_object(d->obj, errs);
+            valid[i] = errs->n_errors == before;
             continue;
         }
         st->objects++;

@@ -5,6 +5,7 @@
 #include "validate.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kinds.h"
@@ -87,6 +88,72 @@ static void validate_meta(const json_t *obj, const struct gg_kind *k, struct gg_
                          "characters or '-', and must start and end with an alphanumeric "
                          "character (e.g. 'my-name',  or '123-abc', regex used for validation "
                          "is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
+    }
+    errs->check = NULL;
+}
+
+/* labels and annotations: an object whose values are strings */
+static void check_string_map(const json_t *meta, const char *field, const struct gg_path *mp,
+                             struct gg_errs *errs)
+{
+    const json_t *m = json_object_get(meta, field);
+    if (!m || json_is_null(m))
+        return;
+    struct gg_path fp = gg_path_child(mp, field);
+    if (!json_is_object(m)) {
+        gg_errs_add_json(errs, GG_ERR_INVALID, &fp, m, "must be a map of strings");
+        return;
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)m, k, v)
+    {
+        if (!json_is_string(v)) {
+            struct gg_path kp = gg_path_key(&fp, k);
+            /* true, false and null are shared nodes without a line of their own */
+            const json_t *at = json_is_boolean(v) || json_is_null(v) ? m : v;
+            char *value = gg_errs_render_json(v);
+            gg_errs_addf(errs, GG_SEV_ERROR, GG_ERR_INVALID, &kp, at, value,
+                         "must be a string (quote values such as true, 1 or null)");
+            free(value);
+        }
+    }
+}
+
+void gg_validate_core_object(const json_t *obj, struct gg_errs *errs)
+{
+    const char *api = json_string_value(json_object_get(obj, "apiVersion"));
+    const char *kind = json_string_value(json_object_get(obj, "kind"));
+    static const char *const kinds[] = {"Namespace", "Service", "Secret"};
+    int known = 0;
+    for (size_t i = 0; kind && api && !strcmp(api, "v1") && i < 3; i++)
+        known |= !strcmp(kind, kinds[i]);
+    if (!known)
+        return;
+    struct gg_path root = GG_PATH_ROOT_INIT;
+    struct gg_path mp = gg_path_child(&root, "metadata");
+    const json_t *meta = json_object_get(obj, "metadata");
+    errs->check = "metadata";
+    if (!json_is_object(meta)) {
+        gg_errs_add(errs, GG_ERR_REQUIRED, &mp, obj, NULL);
+    } else {
+        const json_t *name = json_object_get(meta, "name");
+        struct gg_path np = gg_path_child(&mp, "name");
+        if (!json_is_string(name) || !json_string_length(name))
+            gg_errs_add(errs, GG_ERR_REQUIRED, &np, meta, "name or generateName is required");
+        else if (strcmp(kind, "Namespace")
+                     ? !is_dns_subdomain(json_string_value(name))
+                     : !is_dns_label(json_string_value(name), json_string_length(name)))
+            gg_errs_add_json(errs, GG_ERR_INVALID, &np, name,
+                             strcmp(kind, "Namespace")
+                                 ? "a lowercase RFC 1123 subdomain must consist of lower case "
+                                   "alphanumeric characters, '-' or '.', and must start and end "
+                                   "with an alphanumeric character"
+                                 : "a lowercase RFC 1123 label must consist of lower case "
+                                   "alphanumeric characters or '-', and must start and end with "
+                                   "an alphanumeric character");
+        check_string_map(meta, "labels", &mp, errs);
+        check_string_map(meta, "annotations", &mp, errs);
     }
     errs->check = NULL;
 }

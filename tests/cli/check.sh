@@ -123,6 +123,10 @@ expect "the same object twice is a warning naming the first" 0 \
     "dup.yaml:[0-9]+: warning: HTTPRoute apps/api-route: metadata.name: HTTPRoute apps/api-route is also defined at .*dup.yaml:[0-9]+" \
     -- check "$tmp/dup.yaml"
 
+printf 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n  labels:\n    tier: 1\n    shared: yes\n' >"$tmp/labels.yaml"
+expect "core objects: a label value that is not a string is an error" 1 \
+    'labels.yaml:6: Namespace team: metadata.labels\[tier\]: Invalid value: 1: must be a string' -- check "$tmp/labels.yaml"
+
 mkdir -p "$tmp/empty"
 expect "an empty folder checks nothing, cleanly" 0 "0 objects checked" -- check "$tmp/empty"
 
