@@ -235,7 +235,17 @@ static bool is_outage(int rc, long status)
     return rc == GG_KUBE_ENET || (rc == GG_KUBE_EHTTP && (status >= 500 || status == 429));
 }
 
-static void fail(struct kstate *k, bool is_net, const char *msg)
+/* kube-apiserver answers 429 while it is overloaded or its watch cache is
+ * still filling (just started, or a CRD just added): a few in a row are
+ * retried quietly, as client-go does; only a run of them is reported. */
+#define QUIET_429_FAILURES 5
+
+static bool is_quiet(const struct kstate *k, int rc, long status)
+{
+    return rc == GG_KUBE_EHTTP && status == 429 && k->failures < QUIET_429_FAILURES;
+}
+
+static void fail(struct kstate *k, bool is_net, bool quiet, const char *msg)
 {
     struct kube_source *s = k->src;
     unsigned initial = s->opts.backoff_initial_ms, max = s->opts.backoff_max_ms;
@@ -250,6 +260,8 @@ static void fail(struct kstate *k, bool is_net, const char *msg)
     k->phase = PH_WAIT;
     k->due_ms = now_ms() + (int64_t)delay;
 
+    if (quiet)
+        return;
     if (k->is_failing && k->is_failing_net == is_net)
         return; /* told already */
     kind_ok(k); /* a change of kind of failure: count it afresh */
@@ -310,7 +322,7 @@ static void start_list(struct kstate *k)
                               (long)s->opts.list_timeout_s, err, sizeof(err));
     gg_buf_clear(&path);
     if (rc) {
-        fail(k, false, err);
+        fail(k, false, false, err);
         return;
     }
     submit(k, PH_LIST);
@@ -336,7 +348,7 @@ static void start_watch(struct kstate *k)
                          (long)(timeout + WATCH_SLACK_S), err, sizeof(err));
     free(path);
     if (rc) {
-        fail(k, false, err);
+        fail(k, false, false, err);
         return;
     }
     gg_kube_req_stream(&k->req, GG_KUBE_MAX_EVENT, on_line, k);
@@ -473,7 +485,7 @@ static void list_done(struct kstate *k, int rc, long status, const char *err)
         set_str(&k->cont, NULL);
         json_decref(k->items);
         k->items = NULL;
-        fail(k, is_outage(rc, status), msg);
+        fail(k, is_outage(rc, status), is_quiet(k, rc, status), msg);
         return;
     }
     kind_ok(k);
@@ -521,7 +533,7 @@ static void watch_done(struct kstate *k, CURLcode code, int rc, long status, con
     if (k->is_bad_event) {
         if (k->is_bad_relist)
             set_str(&k->rv, NULL);
-        fail(k, false, k->bad_msg);
+        fail(k, false, false, k->bad_msg);
         return;
     }
     if (rc == GG_KUBE_EBODY)
@@ -540,7 +552,7 @@ static void watch_done(struct kstate *k, CURLcode code, int rc, long status, con
         snprintf(msg, sizeof(msg), "watch of %s ended at once", k->def->plural);
     else
         snprintf(msg, sizeof(msg), "%s", err);
-    fail(k, is_end || is_outage(rc, status), msg);
+    fail(k, is_end || is_outage(rc, status), !is_end && is_quiet(k, rc, status), msg);
 }
 
 static void done(struct kstate *k, CURLcode code)
