@@ -5,7 +5,7 @@ set -euo pipefail
 
 pkgs=(build-essential pkg-config libmicrohttpd-dev libssl-dev libjansson-dev
       libyaml-dev libpcre2-dev libcriterion-dev libcurl4-openssl-dev
-      curl openssl ca-certificates)
+      curl openssl ca-certificates python3)
 # what only the tests use: the format check, and YAML in the test scripts
 if [ "${GG_DEPS_TEST:-0}" = 1 ]; then
     pkgs+=(clang-format python3 python3-yaml)
