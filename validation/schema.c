@@ -988,10 +988,8 @@ static void walk(const struct gg_schema *s, json_t *node, const struct gg_path *
 
 /* --- CEL ------------------------------------------------------------------------------ */
 
-static const json_t *old_item(const struct gg_schema *s, const json_t *old, const json_t *item,
-                              size_t i)
+static const json_t *old_item(const struct gg_schema *s, const json_t *old, const json_t *item)
 {
-    (void)i;
     if (!old || !json_is_array(old) || s->list_type != LIST_MAP || !s->nmap_keys)
         return NULL; /* atomic lists and sets do not correlate items with the old object */
     size_t j;
@@ -1054,7 +1052,7 @@ static void walk_cel(const struct gg_schema *s, const json_t *node, const json_t
         json_array_foreach(node, i, v)
         {
             struct gg_path ip = gg_path_index(p, i);
-            walk_cel(s->items, v, old_item(s, old, v, i), &ip, c);
+            walk_cel(s->items, v, old_item(s, old, v), &ip, c);
         }
     }
 }

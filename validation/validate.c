@@ -57,6 +57,16 @@ static int is_dns_subdomain(const char *s)
 
 /* ObjectMeta checks the API server makes for custom resources
  * (apimachinery ValidateObjectMeta with NameIsDNSSubdomain). */
+/* apimachinery's messages for IsDNS1123Subdomain and IsDNS1123Label */
+#define DNS_SUBDOMAIN_MSG                                                                          \
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "   \
+    "'.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used "  \
+    "for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
+#define DNS_LABEL_MSG                                                                              \
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and "   \
+    "must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex "     \
+    "used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+
 static void validate_meta(const json_t *obj, const struct gg_kind *k, struct gg_errs *errs)
 {
     struct gg_path root = GG_PATH_ROOT_INIT;
@@ -70,24 +80,15 @@ static void validate_meta(const json_t *obj, const struct gg_kind *k, struct gg_
         if (!json_is_string(gen))
             gg_errs_add(errs, GG_ERR_REQUIRED, &np, meta, "name or generateName is required");
     } else if (!is_dns_subdomain(json_string_value(name))) {
-        gg_errs_add_json(
-            errs, GG_ERR_INVALID, &np, name,
-            json_string_length(name) > 253
-                ? "must be no more than 253 characters"
-                : "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
-                  "characters, '-' or '.', and must start and end with an alphanumeric character "
-                  "(e.g. 'example.com', regex used for validation is "
-                  "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
+        gg_errs_add_json(errs, GG_ERR_INVALID, &np, name,
+                         json_string_length(name) > 253 ? "must be no more than 253 characters"
+                                                        : DNS_SUBDOMAIN_MSG);
     }
     const json_t *ns = json_object_get(meta, "namespace");
     if (k->namespaced && json_is_string(ns) &&
         !is_dns_label(json_string_value(ns), json_string_length(ns))) {
         struct gg_path nsp = gg_path_child(&mp, "namespace");
-        gg_errs_add_json(errs, GG_ERR_INVALID, &nsp, ns,
-                         "a lowercase RFC 1123 label must consist of lower case alphanumeric "
-                         "characters or '-', and must start and end with an alphanumeric "
-                         "character (e.g. 'my-name',  or '123-abc', regex used for validation "
-                         "is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
+        gg_errs_add_json(errs, GG_ERR_INVALID, &nsp, ns, DNS_LABEL_MSG);
     }
     errs->check = NULL;
 }
@@ -145,13 +146,7 @@ void gg_validate_core_object(const json_t *obj, struct gg_errs *errs)
                      ? !is_dns_subdomain(json_string_value(name))
                      : !is_dns_label(json_string_value(name), json_string_length(name)))
             gg_errs_add_json(errs, GG_ERR_INVALID, &np, name,
-                             strcmp(kind, "Namespace")
-                                 ? "a lowercase RFC 1123 subdomain must consist of lower case "
-                                   "alphanumeric characters, '-' or '.', and must start and end "
-                                   "with an alphanumeric character"
-                                 : "a lowercase RFC 1123 label must consist of lower case "
-                                   "alphanumeric characters or '-', and must start and end with "
-                                   "an alphanumeric character");
+                             strcmp(kind, "Namespace") ? DNS_SUBDOMAIN_MSG : DNS_LABEL_MSG);
         check_string_map(meta, "labels", &mp, errs);
         check_string_map(meta, "annotations", &mp, errs);
     }
