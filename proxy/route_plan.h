@@ -57,9 +57,9 @@ struct gg_plan_mirror {
 };
 
 struct gg_plan {
-    uint8_t action; /* enum gg_plan_action */
-    int status;     /* RESPOND: 404, 500, 503, 3xx, 200/204 (CORS preflight) */
-    const char *body; /* RESPOND: a short text body, static; NULL for none */
+    uint8_t action;         /* enum gg_plan_action */
+    int status;             /* RESPOND: 404, 500, 503, 3xx, 200/204 (CORS preflight) */
+    const char *body;       /* RESPOND: a short text body, static; NULL for none */
     struct gg_str location; /* RESPOND with a redirect status */
 
     const struct gg_plan_endpoint *endpoint; /* FORWARD */
