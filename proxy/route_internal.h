@@ -57,7 +57,7 @@ struct rt_backend {
 };
 
 struct rt_cors {
-    const char *const *origins;             /* "*" allowed; exact, or a scheme with a wildcard host */
+    const char *const *origins; /* "*" allowed; exact, or a scheme with a wildcard host */
     const char *methods, *headers, *expose; /* joined with ", "; NULL: none */
     size_t n_origins;
     long max_age; /* seconds; -1: absent */
