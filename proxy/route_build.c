@@ -1,0 +1,720 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The routing table builder (gg_route_table_build in route_table.h): from a
+ * store to the immutable shape of route_internal.h, by the same attachment
+ * verdicts the webhook gives, so a route the webhook admits is the route
+ * served here.
+ *
+ * Design notes
+ *
+ * Order: Gateways are visited oldest first (then namespace/name), listeners
+ * in their order, so when two listeners claim one (address, port, hostname),
+ * or one port with two protocols, the one the spec ranks first is served and
+ * the other is left to the status controller to report as Conflicted.
+ *
+ * Vhosts: a route attached to a listener is filed under each intersection of
+ * its hostnames with the listener's (the narrower name of each pair; the
+ * listener's own when the route names none). A request picks the most
+ * specific listener, then the most specific vhost in it, then the first
+ * match in precedence order. It never falls back to a less specific vhost:
+ * the most specific hostname wins before any path is compared.
+ *
+ * Sharing: a rule's backends and filters are built once and shared by every
+ * vhost the rule is filed under, so the balancer's state is per rule, not per
+ * hostname. Everything lives in the table's arena; the build's own indexes
+ * are freed before it returns. */
+#include "proxy/route_table.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proxy/gateways.h"
+#include "proxy/route_internal.h"
+#include "validation/cross_internal.h"
+#include "validation/hostname.h"
+#include "validation/store.h"
+#include "validation/xalloc.h"
+
+/* A growable heap array, for the build's own lists. */
+#define VEC(T)                                                                                     \
+    struct {                                                                                       \
+        T *v;                                                                                      \
+        size_t n, cap;                                                                             \
+    }
+
+static void *vec_grow(void *v, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return v;
+    *cap = *cap ? *cap * 2 : 8;
+    return gg_xrealloc(v, *cap * size);
+}
+
+#define VEC_PUSH(vec)                                                                              \
+    ((vec).v = vec_grow((vec).v, &(vec).cap, (vec).n, sizeof(*(vec).v)),                           \
+     memset(&(vec).v[(vec).n], 0, sizeof(*(vec).v)), &(vec).v[(vec).n++])
+
+struct vh_build {
+    const char *hostname; /* NULL: any */
+    const struct gg_object *last_route;
+    VEC(struct rt_match) matches;
+};
+
+struct l_build {
+    const char *hostname; /* NULL: any */
+    bool is_tls;
+    struct gg_hmap vh_index; /* struct vh_build by hostname ("" for none) */
+    VEC(struct vh_build *) vhosts;
+};
+
+struct fe_build {
+    struct sockaddr_storage addr;
+    uint16_t port;
+    bool is_tls;
+    VEC(struct l_build *) listeners;
+    VEC(struct gg_table_cert) certs;
+};
+
+struct rule_entry {
+    const struct gg_object *route;
+    size_t index;
+    struct rt_rule *rule;
+};
+
+struct build {
+    const struct gg_store *s;
+    struct gg_gateways_owner own;
+    struct gg_address_pool pool;
+    bool has_pool;
+    struct gg_route_table *t;
+    struct gg_arena *a;
+    VEC(struct fe_build *) fes;
+    struct gg_hmap rules;  /* struct rule_entry by (route, rule index) */
+    struct gg_hmap filed;  /* (listener, route) pairs already filed */
+    struct gg_hmap routes; /* routes served, counted once */
+    struct gg_hmap keys;   /* "ns/name" of each route, by object */
+    VEC(pcre2_code *) regexes;
+    VEC(struct gg_hmap *) maps;
+};
+
+/* --- small helpers ----------------------------------------------------------- */
+
+static char *lower_dup(struct gg_arena *a, const char *s)
+{
+    size_t n = strlen(s);
+    char *p = gg_arena_alloc(a, n + 1);
+    for (size_t i = 0; i < n; i++)
+        p[i] = (char)tolower((unsigned char)s[i]);
+    return p;
+}
+
+struct pair {
+    const void *x, *y;
+    const void *val;
+};
+
+static bool pair_eq(const void *v, const void *k)
+{
+    const struct pair *a = v, *b = k;
+    return a->x == b->x && a->y == b->y;
+}
+
+static uint64_t pair_hash(const void *x, const void *y)
+{
+    return gg_hash_u64(gg_hash_u64((uint64_t)(uintptr_t)x) ^ (uint64_t)(uintptr_t)y);
+}
+
+static struct pair *pair_find(struct gg_hmap *m, const void *x, const void *y)
+{
+    struct pair k = {x, y, NULL};
+    return gg_hmap_find(m, pair_hash(x, y), pair_eq, &k);
+}
+
+static struct pair *pair_add(struct build *b, struct gg_hmap *m, const void *x, const void *y,
+                             const void *val)
+{
+    struct pair *p = gg_arena_alloc(b->a, sizeof(*p));
+    *p = (struct pair){x, y, val};
+    gg_hmap_put(m, pair_hash(x, y), p);
+    return p;
+}
+
+/* "ns/name", made once per route. */
+static const char *route_key(struct build *b, const struct gg_object *o)
+{
+    struct pair *p = pair_find(&b->keys, o, NULL);
+    if (p)
+        return p->val;
+    size_t n = strlen(o->ns) + strlen(o->name) + 2;
+    char *k = gg_arena_alloc(b->a, n);
+    snprintf(k, n, "%s/%s", o->ns, o->name);
+    pair_add(b, &b->keys, o, NULL, k);
+    return k;
+}
+
+static pcre2_code *compile_regex(struct build *b, const char *pattern)
+{
+    int code;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF | PCRE2_NO_AUTO_CAPTURE, &code, &off, NULL);
+    if (re)
+        *VEC_PUSH(b->regexes) = re;
+    return re;
+}
+
+/* --- hostname maps -------------------------------------------------------------- */
+
+static bool host_entry_eq(const void *v, const void *k)
+{
+    const struct rt_host_entry *e = v;
+    const struct gg_str *key = k;
+    return e->key_len == key->len && memcmp(e->key, key->ptr, key->len) == 0;
+}
+
+static void hostmap_init(struct build *b, struct rt_hostmap *m)
+{
+    gg_hmap_init(&m->exact);
+    gg_hmap_init(&m->wild);
+    *VEC_PUSH(b->maps) = &m->exact;
+    *VEC_PUSH(b->maps) = &m->wild;
+}
+
+/* Files <val> under <hostname> (lowercase; NULL: the catch-all) unless that
+ * name is taken; returns whether it was filed. */
+static bool hostmap_add(struct build *b, struct rt_hostmap *m, const char *hostname,
+                        const void *val)
+{
+    if (!hostname) {
+        if (m->any)
+            return false;
+        m->any = val;
+        return true;
+    }
+    bool wild = gg_hostname_is_wildcard(hostname);
+    struct gg_str key = {wild ? hostname + 2 : hostname, 0};
+    key.len = strlen(key.ptr);
+    struct gg_hmap *map = wild ? &m->wild : &m->exact;
+    uint64_t h = gg_hash_bytes(key.ptr, key.len, GG_HASH_SEED);
+    if (gg_hmap_find(map, h, host_entry_eq, &key))
+        return false;
+    struct rt_host_entry *e = gg_arena_alloc(b->a, sizeof(*e));
+    *e = (struct rt_host_entry){key.ptr, key.len, val};
+    gg_hmap_put(map, h, e);
+    return true;
+}
+
+/* --- precedence ------------------------------------------------------------------ */
+
+/* The HTTPRoute precedence (HTTPRouteRule docs): an Exact path before a
+ * prefix, a longer prefix first, then a method match, more header matches,
+ * more query matches, then the older route, "ns/name" alphabetically, rule
+ * order and match order. Regular expressions, whose precedence the spec
+ * leaves to implementations, come after prefixes, longer patterns first. */
+static int path_rank(uint8_t type)
+{
+    switch (type) {
+    case GG_MATCH_EXACT:
+        return 0;
+    case GG_MATCH_PATH_PREFIX:
+        return 1;
+    default:
+        return 2;
+    }
+}
+
+static int match_order(const void *pa, const void *pb)
+{
+    const struct rt_match *a = pa, *b = pb;
+    int ra = path_rank(a->path_type), rb = path_rank(b->path_type);
+    if (ra != rb)
+        return ra - rb;
+    if (a->path_len != b->path_len)
+        return a->path_len > b->path_len ? -1 : 1;
+    if ((a->method != NULL) != (b->method != NULL))
+        return a->method ? -1 : 1;
+    if (a->n_headers != b->n_headers)
+        return a->n_headers > b->n_headers ? -1 : 1;
+    if (a->n_query != b->n_query)
+        return a->n_query > b->n_query ? -1 : 1;
+    if (a->created != b->created)
+        return a->created < b->created ? -1 : 1;
+    int c = strcmp(a->route_key, b->route_key);
+    if (c)
+        return c;
+    if (a->rule_index != b->rule_index)
+        return a->rule_index - b->rule_index;
+    return a->match_index - b->match_index;
+}
+
+/* --- backends -------------------------------------------------------------------- */
+
+/* Whether a route in <from_ns> may reference <ref> (a Service) in <to_ns>. */
+static bool backend_permitted(struct build *b, const struct gg_object *route,
+                              const struct gg_ref *ref, const char *to_ns)
+{
+    if (strcmp(route->ns, to_ns) == 0)
+        return true;
+    return cross_ref_permitted(b->s, GG_GROUP, gg_model_kind_name(route->kind), route->ns, to_ns,
+                               ref->group, ref->kind, ref->name, NULL, NULL);
+}
+
+static bool is_service(const struct gg_ref *ref)
+{
+    return ref->group && ref->group[0] == '\0' && ref->kind && strcmp(ref->kind, "Service") == 0;
+}
+
+/* The ready endpoints behind <ref>: a Service port's EndpointSlices. */
+static int resolve_endpoints(struct build *b, const struct gg_object *route,
+                             const struct gg_ref *ref, struct rt_endpoints *eps)
+{
+    memset(eps, 0, sizeof(*eps));
+    if (!ref->name || !is_service(ref) || ref->port == 0)
+        return 500; /* InvalidKind, or a Service without a port */
+    const char *ns = gg_ref_ns(ref, route->ns);
+    if (!backend_permitted(b, route, ref, ns))
+        return 500; /* RefNotPermitted */
+    if (!gg_store_find(b->s, GG_KIND_SERVICE, ns, ref->name))
+        return 500; /* BackendNotFound */
+    return 0;
+}
+
+static void build_backends(struct build *b, const struct gg_object *route, const struct gg_rule *r,
+                           struct rt_rule *out)
+{
+    struct rt_backend *v = gg_arena_alloc(b->a, (r->n_backend_refs + 1) * sizeof(*v));
+    for (size_t i = 0; i < r->n_backend_refs; i++) {
+        const struct gg_ref *ref = &r->backend_refs[i];
+        struct rt_backend *be = &v[i];
+        const char *ns = gg_ref_ns(ref, route->ns);
+        size_t n = strlen(ns) + (ref->name ? strlen(ref->name) : 0) + 16;
+        char *name = gg_arena_alloc(b->a, n);
+        snprintf(name, n, "%s/%s:%d", ns, ref->name ? ref->name : "", (int)ref->port);
+        be->name = name;
+        be->weight = 1;
+        be->status = resolve_endpoints(b, route, ref, &be->eps);
+        be->rr_slot = b->t->n_slots++;
+        out->total_weight += be->weight;
+    }
+    out->backends = v;
+    out->n_backends = r->n_backend_refs;
+    out->wrr_slot = b->t->n_slots;
+    b->t->n_slots += (uint32_t)r->n_backend_refs;
+
+    struct rt_mirror *m = gg_arena_alloc(b->a, (r->n_mirrors + 1) * sizeof(*m));
+    size_t k = 0;
+    for (size_t i = 0; i < r->n_mirrors; i++) {
+        if (r->mirrors[i].backend_index != GG_MIRROR_RULE_LEVEL)
+            continue;
+        if (resolve_endpoints(b, route, &r->mirrors[i].backend_ref, &m[k].eps) != 0)
+            continue;
+        m[k].numerator = m[k].denominator = 100;
+        m[k].rr_slot = b->t->n_slots++;
+        k++;
+    }
+    out->mirrors = m;
+    out->n_mirrors = k;
+}
+
+/* The rule <index> of <route>, built on first use. */
+static struct rt_rule *rule_of(struct build *b, const struct gg_object *route, size_t index)
+{
+    const struct gg_rule *r = &route->u.route.rules[index];
+    struct pair *p = pair_find(&b->rules, route, r);
+    if (p)
+        return (struct rt_rule *)p->val;
+    struct rt_rule *rule = gg_arena_alloc(b->a, sizeof(*rule));
+    rule->route = route_key(b, route);
+    rule->index = (int)index;
+    build_backends(b, route, r, rule);
+    pair_add(b, &b->rules, route, r, rule);
+    return rule;
+}
+
+/* --- matches --------------------------------------------------------------------- */
+
+static const struct rt_kv *build_kvs(struct build *b, const struct gg_kv_match *in, size_t n,
+                                     bool *ok)
+{
+    struct rt_kv *v = gg_arena_alloc(b->a, (n + 1) * sizeof(*v));
+    for (size_t i = 0; i < n; i++) {
+        if (!in[i].name || !in[i].value) {
+            *ok = false;
+            continue;
+        }
+        v[i].name = in[i].name;
+        v[i].value = in[i].value;
+        v[i].value_len = strlen(in[i].value);
+        v[i].type = in[i].type;
+        if (in[i].type == GG_MATCH_REGULAR_EXPRESSION) {
+            v[i].re = compile_regex(b, in[i].value);
+            if (!v[i].re)
+                *ok = false;
+        } else if (in[i].type != GG_MATCH_EXACT) {
+            *ok = false;
+        }
+    }
+    return v;
+}
+
+/* Fills <m> from match <hm>; false when it can never match (a pattern that
+ * does not compile, a type gateguard does not implement). */
+static bool build_match(struct build *b, const struct gg_http_match *hm, struct rt_match *m)
+{
+    bool ok = true;
+    m->path_type = hm->path_type;
+    m->path = hm->path ? hm->path : "/";
+    m->path_len = strlen(m->path);
+    switch (hm->path_type) {
+    case GG_MATCH_PATH_PREFIX:
+        /* "/foo/" matches what "/foo" does: element-wise, without the slash */
+        while (m->path_len > 0 && m->path[m->path_len - 1] == '/')
+            m->path_len--;
+        break;
+    case GG_MATCH_EXACT:
+        break;
+    case GG_MATCH_REGULAR_EXPRESSION:
+        m->path_re = compile_regex(b, m->path);
+        ok = m->path_re != NULL;
+        break;
+    default:
+        ok = false;
+    }
+    m->method = hm->method;
+    m->headers = build_kvs(b, hm->headers, hm->n_headers, &ok);
+    m->n_headers = hm->n_headers;
+    m->query = build_kvs(b, hm->query_params, hm->n_query_params, &ok);
+    m->n_query = hm->n_query_params;
+    return ok;
+}
+
+/* --- filing routes under listeners ------------------------------------------------- */
+
+static bool vh_eq(const void *v, const void *k)
+{
+    const struct vh_build *vh = v;
+    const char *name = k;
+    return strcmp(vh->hostname ? vh->hostname : "", name) == 0;
+}
+
+static struct vh_build *vhost_of(struct build *b, struct l_build *l, const char *hostname)
+{
+    const char *key = hostname ? hostname : "";
+    uint64_t h = gg_hash_str(key, GG_HASH_SEED);
+    struct vh_build *vh = gg_hmap_find(&l->vh_index, h, vh_eq, key);
+    if (vh)
+        return vh;
+    vh = gg_xcalloc(1, sizeof(*vh));
+    vh->hostname = hostname ? lower_dup(b->a, hostname) : NULL;
+    gg_hmap_put(&l->vh_index, h, vh);
+    *VEC_PUSH(l->vhosts) = vh;
+    return vh;
+}
+
+static void file_route_in(struct build *b, struct vh_build *vh, const struct gg_object *route)
+{
+    if (vh->last_route == route)
+        return; /* two of its hostnames meet the listener in one name */
+    vh->last_route = route;
+    const struct gg_route *rt = &route->u.route;
+    for (size_t i = 0; i < rt->n_rules; i++) {
+        const struct gg_rule *r = &rt->rules[i];
+        for (size_t j = 0; j < r->n_matches; j++) {
+            struct rt_match m = {0};
+            if (!build_match(b, &r->matches.http[j], &m))
+                continue;
+            m.rule = rule_of(b, route, i);
+            m.created = route->created;
+            m.route_key = route_key(b, route);
+            m.rule_index = (int)i;
+            m.match_index = (int)j;
+            *VEC_PUSH(vh->matches) = m;
+        }
+    }
+}
+
+/* Files <route>, which the listener admits, under each hostname it shares
+ * with the listener. */
+static void file_route(struct build *b, struct l_build *l, const struct gg_object *route)
+{
+    if (pair_find(&b->filed, l, route))
+        return; /* a second parentRef reaching the same listener */
+    pair_add(b, &b->filed, l, route, route);
+    if (!pair_find(&b->routes, route, NULL)) {
+        pair_add(b, &b->routes, route, NULL, route);
+        b->t->n_routes++;
+    }
+    const struct gg_route *rt = &route->u.route;
+    bool named = false;
+    for (size_t h = 0; h < rt->n_hostnames; h++) {
+        const char *name = rt->hostnames[h];
+        if (!name)
+            continue;
+        named = true;
+        if (gg_hostname_intersects(name, l->hostname))
+            file_route_in(b, vhost_of(b, l, gg_hostname_narrower(name, l->hostname)), route);
+    }
+    if (!named)
+        file_route_in(b, vhost_of(b, l, l->hostname), route);
+}
+
+struct attach_walk {
+    struct build *b;
+    const struct gg_object *parent;
+    struct l_build **placed; /* the parent's listeners, NULL where not served */
+    size_t n_placed;
+};
+
+static bool attach_cb(const struct gg_object *route, size_t parent_index, void *ctx)
+{
+    struct attach_walk *w = ctx;
+    if (route->kind != GG_KIND_HTTPROUTE || parent_index >= route->u.route.n_parent_refs)
+        return true;
+    const struct gg_ref *ref = &route->u.route.parent_refs[parent_index];
+    struct ns_view nsv;
+    cross_ns_view(w->b->s, route->ns, &nsv);
+    uint64_t mask = 0;
+    if (cross_attach_eval(route, ref, w->parent, &nsv, &mask) != ATT_OK)
+        return true;
+    for (size_t i = 0; i < w->n_placed && i < 64; i++)
+        if ((mask & (1ULL << i)) && w->placed[i])
+            file_route(w->b, w->placed[i], route);
+    return true;
+}
+
+/* --- listeners and frontends ------------------------------------------------------- */
+
+static struct fe_build *frontend_of(struct build *b, const struct sockaddr_storage *addr,
+                                    uint16_t port)
+{
+    for (size_t i = 0; i < b->fes.n; i++) {
+        struct fe_build *fe = b->fes.v[i];
+        if (fe->port == port && fe->addr.ss_family == addr->ss_family &&
+            memcmp(&fe->addr, addr, sizeof(*addr)) == 0)
+            return fe;
+    }
+    struct fe_build *fe = gg_xcalloc(1, sizeof(*fe));
+    fe->addr = *addr;
+    fe->port = port;
+    fe->is_tls = false;
+    *VEC_PUSH(b->fes) = fe;
+    return fe;
+}
+
+/* The PEM pair of Secret <ref> for a listener of <gw>, if it can be used. */
+static bool listener_cert(struct build *b, const struct gg_object *gw, const struct gg_ref *ref,
+                          struct gg_table_cert *out)
+{
+    if (!ref->name || !ref->kind || strcmp(ref->kind, "Secret") != 0 || !ref->group ||
+        ref->group[0] != '\0')
+        return false;
+    const char *ns = gg_ref_ns(ref, gw->ns);
+    if (strcmp(ns, gw->ns) != 0 && !cross_ref_permitted(b->s, GG_GROUP, "Gateway", gw->ns, ns, "",
+                                                        "Secret", ref->name, NULL, NULL))
+        return false;
+    const struct gg_object *sec = gg_store_find(b->s, GG_KIND_SECRET, ns, ref->name);
+    if (!sec)
+        return false;
+    (void)out;
+    return false; /* the model keeps no Secret data yet */
+}
+
+/* Places listener <l> of <gw> in its frontend; NULL when it is not served:
+ * a protocol the proxy does not speak, or a port or hostname an earlier
+ * listener holds. */
+static struct l_build *place_listener(struct build *b, const struct gg_object *gw,
+                                      const struct sockaddr_storage *addr,
+                                      const struct gg_listener *l)
+{
+    bool tls;
+    if (!l->protocol || l->port <= 0 || l->port > 65535)
+        return NULL;
+    if (strcmp(l->protocol, "HTTP") == 0)
+        tls = false;
+    else if (strcmp(l->protocol, "HTTPS") == 0 &&
+             (l->tls_mode == GG_TLS_TERMINATE || l->tls_mode == GG_TLS_ABSENT))
+        tls = true;
+    else
+        return NULL;
+    struct fe_build *fe = frontend_of(b, addr, (uint16_t)l->port);
+    if (fe->listeners.n == 0)
+        fe->is_tls = tls;
+    else if (fe->is_tls != tls)
+        return NULL; /* ProtocolConflict: the port speaks the earlier protocol */
+    const char *host = l->hostname ? lower_dup(b->a, l->hostname) : NULL;
+    for (size_t i = 0; i < fe->listeners.n; i++) {
+        const char *h = fe->listeners.v[i]->hostname;
+        if ((!h && !host) || (h && host && strcmp(h, host) == 0))
+            return NULL; /* HostnameConflict */
+    }
+    struct l_build *lb = gg_xcalloc(1, sizeof(*lb));
+    lb->hostname = host;
+    lb->is_tls = tls;
+    gg_hmap_init(&lb->vh_index);
+    *VEC_PUSH(fe->listeners) = lb;
+    if (tls) {
+        for (size_t i = 0; i < l->n_certificate_refs; i++) {
+            struct gg_table_cert c = {0};
+            if (listener_cert(b, gw, &l->certificate_refs[i], &c)) {
+                c.hostname = host;
+                *VEC_PUSH(fe->certs) = c;
+                break; /* the first usable certificate serves the listener */
+            }
+        }
+    }
+    return lb;
+}
+
+struct gw_list {
+    struct build *b;
+    VEC(const struct gg_object *) v;
+};
+
+static bool gw_collect(const struct gg_object *o, void *ctx)
+{
+    struct gw_list *l = ctx;
+    if (gg_gateways_owns(l->b->s, &l->b->own, o))
+        *VEC_PUSH(l->v) = o;
+    return true;
+}
+
+static int gw_order(const void *pa, const void *pb)
+{
+    const struct gg_object *a = *(const struct gg_object *const *)pa;
+    const struct gg_object *b = *(const struct gg_object *const *)pb;
+    return cross_comes_first(a, b) ? -1 : cross_comes_first(b, a) ? 1 : 0;
+}
+
+static void build_gateway(struct build *b, const struct gg_object *gw)
+{
+    struct sockaddr_storage addr = {0};
+    addr.ss_family = AF_UNSPEC;
+    if (b->has_pool && gg_gateways_address(b->s, &b->own, &b->pool, gw, &addr) != 0)
+        return; /* the pool is exhausted: the status says AddressNotAssigned */
+    const struct gg_gateway *g = &gw->u.gateway;
+    struct l_build **placed = gg_xcalloc(g->n_listeners + 1u, sizeof(*placed));
+    for (size_t i = 0; i < g->n_listeners; i++)
+        placed[i] = place_listener(b, gw, &addr, &g->listeners[i]);
+    struct attach_walk w = {b, gw, placed, g->n_listeners};
+    gg_store_each_route_of(b->s, GG_KIND_GATEWAY, gw->ns, gw->name, attach_cb, &w);
+    free(placed);
+}
+
+/* --- freezing the build into the table ------------------------------------------------ */
+
+static void freeze_listener(struct build *b, struct l_build *lb, struct rt_listener *out)
+{
+    out->hostname = lb->hostname;
+    hostmap_init(b, &out->vhosts);
+    struct rt_vhost *vhs = gg_arena_alloc(b->a, (lb->vhosts.n + 1) * sizeof(*vhs));
+    for (size_t i = 0; i < lb->vhosts.n; i++) {
+        struct vh_build *vb = lb->vhosts.v[i];
+        qsort(vb->matches.v, vb->matches.n, sizeof(*vb->matches.v), match_order);
+        struct rt_match *m = gg_arena_alloc(b->a, (vb->matches.n + 1) * sizeof(*m));
+        if (vb->matches.n)
+            memcpy(m, vb->matches.v, vb->matches.n * sizeof(*m));
+        vhs[i] = (struct rt_vhost){vb->hostname, m, vb->matches.n};
+        hostmap_add(b, &out->vhosts, vb->hostname, &vhs[i]);
+    }
+}
+
+static void freeze(struct build *b)
+{
+    struct gg_route_table *t = b->t;
+    t->frontends = gg_arena_alloc(b->a, (b->fes.n + 1) * sizeof(*t->frontends));
+    for (size_t i = 0; i < b->fes.n; i++) {
+        struct fe_build *fb = b->fes.v[i];
+        struct rt_frontend *fe = &t->frontends[t->n_frontends];
+        if (fb->listeners.n == 0)
+            continue;
+        t->n_frontends++;
+        fe->pub.addr = fb->addr;
+        fe->pub.port = fb->port;
+        fe->pub.is_tls = fb->is_tls;
+        struct gg_table_cert *certs = gg_arena_alloc(b->a, (fb->certs.n + 1) * sizeof(*certs));
+        if (fb->certs.n)
+            memcpy(certs, fb->certs.v, fb->certs.n * sizeof(*certs));
+        fe->pub.certs = certs;
+        fe->pub.n_certs = fb->certs.n;
+        hostmap_init(b, &fe->listeners);
+        struct rt_listener *ls = gg_arena_alloc(b->a, fb->listeners.n * sizeof(*ls));
+        for (size_t j = 0; j < fb->listeners.n; j++) {
+            freeze_listener(b, fb->listeners.v[j], &ls[j]);
+            hostmap_add(b, &fe->listeners, ls[j].hostname, &ls[j]);
+        }
+    }
+    t->regexes = gg_arena_alloc(b->a, (b->regexes.n + 1) * sizeof(*t->regexes));
+    if (b->regexes.n)
+        memcpy(t->regexes, b->regexes.v, b->regexes.n * sizeof(*t->regexes));
+    t->n_regexes = b->regexes.n;
+    t->maps = gg_arena_alloc(b->a, (b->maps.n + 1) * sizeof(*t->maps));
+    if (b->maps.n)
+        memcpy(t->maps, b->maps.v, b->maps.n * sizeof(*t->maps));
+    t->n_maps = b->maps.n;
+}
+
+static void build_free(struct build *b)
+{
+    for (size_t i = 0; i < b->fes.n; i++) {
+        struct fe_build *fe = b->fes.v[i];
+        for (size_t j = 0; j < fe->listeners.n; j++) {
+            struct l_build *lb = fe->listeners.v[j];
+            for (size_t k = 0; k < lb->vhosts.n; k++) {
+                free(lb->vhosts.v[k]->matches.v);
+                free(lb->vhosts.v[k]);
+            }
+            free(lb->vhosts.v);
+            gg_hmap_clear(&lb->vh_index);
+            free(lb);
+        }
+        free(fe->listeners.v);
+        free(fe->certs.v);
+        free(fe);
+    }
+    free(b->fes.v);
+    gg_hmap_clear(&b->rules);
+    gg_hmap_clear(&b->filed);
+    gg_hmap_clear(&b->routes);
+    gg_hmap_clear(&b->keys);
+    free(b->regexes.v);
+    free(b->maps.v);
+}
+
+struct gg_route_table *gg_route_table_build(const struct gg_store *s,
+                                            const struct gg_route_table_opts *opts, char *err,
+                                            size_t errlen)
+{
+    struct build b = {0};
+    b.s = s;
+    b.own.controller_name = opts ? opts->controller_name : NULL;
+    b.own.gateway_class = opts ? opts->gateway_class : NULL;
+    if (opts && opts->address_pool) {
+        if (gg_address_pool_parse(opts->address_pool, &b.pool, err, errlen) != 0)
+            return NULL;
+        b.has_pool = true;
+    }
+    struct gg_route_table *t = gg_xcalloc(1, sizeof(*t));
+    atomic_init(&t->refs, 1);
+    t->generation = opts ? opts->generation : 0;
+    gg_arena_init(&t->arena, NULL, 0);
+    b.t = t;
+    b.a = &t->arena;
+    gg_hmap_init(&b.rules);
+    gg_hmap_init(&b.filed);
+    gg_hmap_init(&b.routes);
+    gg_hmap_init(&b.keys);
+
+    gg_store_read_begin(s);
+    struct gw_list gws = {&b, {0}};
+    gg_store_each(s, GG_KIND_GATEWAY, gw_collect, &gws);
+    qsort(gws.v.v, gws.v.n, sizeof(*gws.v.v), gw_order);
+    for (size_t i = 0; i < gws.v.n; i++)
+        build_gateway(&b, gws.v.v[i]);
+    freeze(&b);
+    gg_store_read_end(s);
+
+    free(gws.v.v);
+    build_free(&b);
+    return t;
+}
