@@ -502,16 +502,18 @@ static struct fe_build *frontend_of(struct build *b, const struct sockaddr_stora
     return fe;
 }
 
-/* The PEM pair of Secret <ref> for a listener of <gw>, if it can be used. */
-static bool listener_cert(struct build *b, const struct gg_object *gw, const struct gg_ref *ref,
+/* The PEM pair of Secret <ref> for a listener of <owner> (a Gateway or a
+ * ListenerSet), if it can be used. */
+static bool listener_cert(struct build *b, const struct gg_object *owner, const struct gg_ref *ref,
                           struct gg_table_cert *out)
 {
     if (!ref->name || !ref->kind || strcmp(ref->kind, "Secret") != 0 || !ref->group ||
         ref->group[0] != '\0')
         return false;
-    const char *ns = gg_ref_ns(ref, gw->ns);
-    if (strcmp(ns, gw->ns) != 0 && !cross_ref_permitted(b->s, GG_GROUP, "Gateway", gw->ns, ns, "",
-                                                        "Secret", ref->name, NULL, NULL))
+    const char *ns = gg_ref_ns(ref, owner->ns);
+    if (strcmp(ns, owner->ns) != 0 &&
+        !cross_ref_permitted(b->s, GG_GROUP, gg_model_kind_name(owner->kind), owner->ns, ns, "",
+                             "Secret", ref->name, NULL, NULL))
         return false;
     const struct gg_object *sec = gg_store_find(b->s, GG_KIND_SECRET, ns, ref->name);
     if (!sec)
@@ -520,10 +522,10 @@ static bool listener_cert(struct build *b, const struct gg_object *gw, const str
     return false; /* the model keeps no Secret data yet */
 }
 
-/* Places listener <l> of <gw> in its frontend; NULL when it is not served:
- * a protocol the proxy does not speak, or a port or hostname an earlier
- * listener holds. */
-static struct l_build *place_listener(struct build *b, const struct gg_object *gw,
+/* Places listener <l> of <owner> in its frontend; NULL when it is not
+ * served: a protocol the proxy does not speak, or a port or hostname an
+ * earlier listener holds. */
+static struct l_build *place_listener(struct build *b, const struct gg_object *owner,
                                       const struct sockaddr_storage *addr,
                                       const struct gg_listener *l)
 {
@@ -556,7 +558,7 @@ static struct l_build *place_listener(struct build *b, const struct gg_object *g
     if (tls) {
         for (size_t i = 0; i < l->n_certificate_refs; i++) {
             struct gg_table_cert c = {0};
-            if (listener_cert(b, gw, &l->certificate_refs[i], &c)) {
+            if (listener_cert(b, owner, &l->certificate_refs[i], &c)) {
                 c.hostname = host;
                 *VEC_PUSH(fe->certs) = c;
                 break; /* the first usable certificate serves the listener */
@@ -566,39 +568,74 @@ static struct l_build *place_listener(struct build *b, const struct gg_object *g
     return lb;
 }
 
-struct gw_list {
+/* Places the listeners of <parent> (a Gateway, or a ListenerSet the Gateway
+ * admits) and files the routes attached to it. */
+static void build_parent(struct build *b, const struct gg_object *parent,
+                         const struct sockaddr_storage *addr)
+{
+    size_t n;
+    const struct gg_listener *l = cross_listeners(parent, &n);
+    struct l_build **placed = gg_xcalloc(n + 1, sizeof(*placed));
+    for (size_t i = 0; i < n; i++)
+        placed[i] = place_listener(b, parent, addr, &l[i]);
+    struct attach_walk w = {b, parent, placed, n};
+    gg_store_each_route_of(b->s, parent->kind, parent->ns, parent->name, attach_cb, &w);
+    free(placed);
+}
+
+struct obj_list {
     struct build *b;
+    const struct gg_object *gw; /* ListenerSets: the Gateway they must be admitted by */
     VEC(const struct gg_object *) v;
 };
 
 static bool gw_collect(const struct gg_object *o, void *ctx)
 {
-    struct gw_list *l = ctx;
+    struct obj_list *l = ctx;
     if (gg_gateways_owns(l->b->s, &l->b->own, o))
         *VEC_PUSH(l->v) = o;
     return true;
 }
 
-static int gw_order(const void *pa, const void *pb)
+static bool ls_collect(const struct gg_object *o, void *ctx)
+{
+    struct obj_list *l = ctx;
+    struct ns_view nsv;
+    cross_ns_view(l->b->s, o->ns, &nsv);
+    if (cross_gateway_admits_listenerset(l->gw, &nsv))
+        *VEC_PUSH(l->v) = o;
+    return true;
+}
+
+static int spec_order(const void *pa, const void *pb)
 {
     const struct gg_object *a = *(const struct gg_object *const *)pa;
     const struct gg_object *b = *(const struct gg_object *const *)pb;
     return cross_comes_first(a, b) ? -1 : cross_comes_first(b, a) ? 1 : 0;
 }
 
+static void sort_objects(const struct gg_object **v, size_t n)
+{
+    if (n > 1)
+        qsort(v, n, sizeof(*v), spec_order);
+}
+
+/* A Gateway's own listeners first, then its ListenerSets' in the spec's
+ * order (GEP-1713), so a ListenerSet never takes a port or hostname from
+ * the Gateway or an older ListenerSet. */
 static void build_gateway(struct build *b, const struct gg_object *gw)
 {
     struct sockaddr_storage addr = {0};
     addr.ss_family = AF_UNSPEC;
     if (b->has_pool && gg_gateways_address(b->s, &b->own, &b->pool, gw, &addr) != 0)
         return; /* the pool is exhausted: the status says AddressNotAssigned */
-    const struct gg_gateway *g = &gw->u.gateway;
-    struct l_build **placed = gg_xcalloc(g->n_listeners + 1u, sizeof(*placed));
-    for (size_t i = 0; i < g->n_listeners; i++)
-        placed[i] = place_listener(b, gw, &addr, &g->listeners[i]);
-    struct attach_walk w = {b, gw, placed, g->n_listeners};
-    gg_store_each_route_of(b->s, GG_KIND_GATEWAY, gw->ns, gw->name, attach_cb, &w);
-    free(placed);
+    build_parent(b, gw, &addr);
+    struct obj_list sets = {b, gw, {0}};
+    gg_store_each_listenerset_of(b->s, gw->ns, gw->name, ls_collect, &sets);
+    sort_objects(sets.v.v, sets.v.n);
+    for (size_t i = 0; i < sets.v.n; i++)
+        build_parent(b, sets.v.v[i], &addr);
+    free(sets.v.v);
 }
 
 /* --- freezing the build into the table ------------------------------------------------ */
@@ -706,9 +743,9 @@ struct gg_route_table *gg_route_table_build(const struct gg_store *s,
     gg_hmap_init(&b.keys);
 
     gg_store_read_begin(s);
-    struct gw_list gws = {&b, {0}};
+    struct obj_list gws = {&b, NULL, {0}};
     gg_store_each(s, GG_KIND_GATEWAY, gw_collect, &gws);
-    qsort(gws.v.v, gws.v.n, sizeof(*gws.v.v), gw_order);
+    sort_objects(gws.v.v, gws.v.n);
     for (size_t i = 0; i < gws.v.n; i++)
         build_gateway(&b, gws.v.v[i]);
     freeze(&b);

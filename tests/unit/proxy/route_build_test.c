@@ -336,3 +336,42 @@ Test(route_table, certificates_by_server_name)
     fe.n_certs = 3;
     cr_assert_null(gg_route_table_find_cert(&fe, "other.org"));
 }
+
+Test(route_build, listenersets_the_gateway_admits_add_listeners_after_its_own)
+{
+    const char *ls =
+        "apiVersion: gateway.networking.k8s.io/v1\nkind: ListenerSet\n"
+        "metadata: {name: extra, namespace: apps, creationTimestamp: \"2024-03-01T00:00:00Z\"}\n"
+        "spec:\n  parentRef: {name: gw, namespace: infra}\n  listeners:\n"
+        "  - {name: shop, port: 80, protocol: HTTP, hostname: shop.example.com}\n"
+        "  - {name: taken, port: 80, protocol: HTTP, hostname: gw.example.com}\n"
+        "---\n" ROUTE("apps", "shop", "2024-03-01T00:00:00Z",
+                      "  parentRefs: [{kind: ListenerSet, name: extra}]\n"
+                      "  rules: [{matches: [{path: {type: PathPrefix, value: /}}]}]\n")
+            ROUTE("apps", "taker", "2024-03-01T00:00:00Z",
+                  "  parentRefs: [{kind: ListenerSet, name: extra, sectionName: taken}]\n"
+                  "  rules: [{matches: [{path: {type: PathPrefix, value: /}}]}]\n")
+                ROUTE("infra", "own", "2024-03-01T00:00:00Z",
+                      "  parentRefs: [{name: gw}]\n"
+                      "  rules: [{matches: [{path: {type: PathPrefix, value: /}}]}]\n");
+    char yaml[8192];
+    snprintf(yaml, sizeof(yaml), "%s%s%s", CLASS,
+             "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n"
+             "metadata: {name: gw, namespace: infra, creationTimestamp: \"2024-01-01T00:00:00Z\"}\n"
+             "spec:\n  gatewayClassName: gg\n  allowedListeners: {namespaces: {from: All}}\n"
+             "  listeners:\n  - {name: http, port: 80, protocol: HTTP, hostname: gw.example.com}\n"
+             "---\n",
+             ls);
+    struct ctx c;
+    ctx_init(&c, yaml);
+    ASSERT_ROUTE(plan(&c, "shop.example.com", "/"), "apps/shop", 0);
+    ASSERT_ROUTE(plan(&c, "gw.example.com", "/"), "infra/own", 0);
+    ctx_clear(&c);
+
+    /* without allowedListeners the Gateway admits no ListenerSet */
+    snprintf(yaml, sizeof(yaml), "%s%s%s", CLASS,
+             GATEWAY("  - {name: http, port: 80, protocol: HTTP, hostname: gw.example.com}\n"), ls);
+    ctx_init(&c, yaml);
+    ASSERT_NO_ROUTE(plan(&c, "shop.example.com", "/"));
+    ctx_clear(&c);
+}
