@@ -178,7 +178,12 @@ build/asan/manifest_fuzz: $(call obj,asan,tests/fuzz/manifest_fuzz.c tests/fuzz/
 build/asan/admission_fuzz: $(call obj,asan,tests/fuzz/admission_fuzz.c tests/fuzz/standalone.c \
 		webhook/admission.c webhook/json_arena.c webhook/log.c) build/asan/libggcore.a
 	$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
+build/asan/route_table_fuzz: $(call obj,asan,tests/fuzz/route_table_fuzz.c tests/fuzz/standalone.c \
+		proxy/route_build.c proxy/route_table.c proxy/route_plan.c proxy/gateways.c) \
+		build/asan/libggcore.a
+	$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
 .PHONY: fuzz
-fuzz: build/asan/manifest_fuzz build/asan/admission_fuzz
+fuzz: build/asan/manifest_fuzz build/asan/admission_fuzz build/asan/route_table_fuzz
 	build/asan/manifest_fuzz -runs=$(FUZZ_RUNS) tests/fuzz/corpus/manifest
 	build/asan/admission_fuzz -runs=$(FUZZ_RUNS) tests/fuzz/corpus/admission
+	build/asan/route_table_fuzz -runs=$(FUZZ_RUNS) tests/fuzz/corpus/route_table

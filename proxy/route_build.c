@@ -647,10 +647,11 @@ static void freeze_listener(struct build *b, struct l_build *lb, struct rt_liste
     struct rt_vhost *vhs = gg_arena_alloc(b->a, (lb->vhosts.n + 1) * sizeof(*vhs));
     for (size_t i = 0; i < lb->vhosts.n; i++) {
         struct vh_build *vb = lb->vhosts.v[i];
-        qsort(vb->matches.v, vb->matches.n, sizeof(*vb->matches.v), match_order);
         struct rt_match *m = gg_arena_alloc(b->a, (vb->matches.n + 1) * sizeof(*m));
-        if (vb->matches.n)
+        if (vb->matches.n) {
+            qsort(vb->matches.v, vb->matches.n, sizeof(*vb->matches.v), match_order);
             memcpy(m, vb->matches.v, vb->matches.n * sizeof(*m));
+        }
         vhs[i] = (struct rt_vhost){vb->hostname, m, vb->matches.n};
         hostmap_add(b, &out->vhosts, vb->hostname, &vhs[i]);
     }
