@@ -182,8 +182,13 @@ build/asan/route_table_fuzz: $(call obj,asan,tests/fuzz/route_table_fuzz.c tests
 		proxy/route_build.c proxy/route_table.c proxy/route_plan.c proxy/gateways.c) \
 		build/asan/libggcore.a
 	$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
+build/asan/kubeconfig_fuzz: $(call obj,asan,tests/fuzz/kubeconfig_fuzz.c tests/fuzz/standalone.c \
+		kube/config.c) build/asan/libggcore.a
+	$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
 .PHONY: fuzz
-fuzz: build/asan/manifest_fuzz build/asan/admission_fuzz build/asan/route_table_fuzz
+fuzz: build/asan/manifest_fuzz build/asan/admission_fuzz build/asan/route_table_fuzz \
+		build/asan/kubeconfig_fuzz
 	build/asan/manifest_fuzz -runs=$(FUZZ_RUNS) tests/fuzz/corpus/manifest
 	build/asan/admission_fuzz -runs=$(FUZZ_RUNS) tests/fuzz/corpus/admission
 	build/asan/route_table_fuzz -runs=$(FUZZ_RUNS) tests/fuzz/corpus/route_table
+	build/asan/kubeconfig_fuzz -runs=$(FUZZ_RUNS) tests/fuzz/corpus/kubeconfig

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Short fuzzing runs of the manifest pipeline (loader, schema, CEL, cross
-# checks), the AdmissionReview decoder and the proxy's routing table (build
-# and request planning) under the sanitizers: each seed corpus, then a fixed number of repeatable mutations. Longer runs:
+# checks), the AdmissionReview decoder, the proxy's routing table (build
+# and request planning) and the kubeconfig reader under the sanitizers:
+# each seed corpus, then a fixed number of repeatable mutations. Longer runs:
 # make fuzz FUZZ_RUNS=10000000.
 source "$(dirname "$0")/lib.bash"
 
-for target in manifest admission route_table; do
+for target in manifest admission route_table kubeconfig; do
     fuzz=build/asan/${target}_fuzz
     if ! out=$(make -s "$fuzz" 2>&1); then
         bad "$target: the fuzz target builds" "$out"
