@@ -37,6 +37,8 @@ all: build
 help:
 	@echo "make run          build, then check the examples (and later, serve them)"
 	@echo "make test         install what is missing, build with sanitizers, run every test"
+	@echo "make test-valgrind  the integration suites under Valgrind memcheck"
+	@echo "make fuzz         the fuzz targets over their corpora (FUZZ_RUNS mutations each)"
 	@echo "make build        build build/rel/gateguard"
 	@echo "make bench-*      benchmarks: bench-validate, bench-store, bench-webhook"
 	@echo "make format       clang-format every C file"
@@ -124,6 +126,13 @@ test-deps:
 test: test-deps deps build/asan/gateguard build/asan/unit_tests build/rel/gateguard
 	-@./tests/k8s/build.sh
 	@./tests/run.sh
+
+# The integration suites with the release binary under Valgrind's memcheck:
+# fails on any memory error or definite leak (tests/valgrind.sh).
+.PHONY: test-valgrind
+test-valgrind: test-deps deps build/rel/gateguard build/asan/gateguard
+	@GG_DEPS_VALGRIND=1 ./tools/deps.sh
+	@./tests/valgrind.sh
 
 # --- benchmarks ---------------------------------------------------------------
 bench-validate: build

@@ -10,6 +10,9 @@ pkgs=(build-essential pkg-config libmicrohttpd-dev libssl-dev libjansson-dev
 if [ "${GG_DEPS_TEST:-0}" = 1 ]; then
     pkgs+=(clang-format python3 python3-yaml)
 fi
+if [ "${GG_DEPS_VALGRIND:-0}" = 1 ]; then
+    pkgs+=(valgrind)
+fi
 if [ "${GG_DEPS_BENCH:-0}" = 1 ]; then
     pkgs+=(wrk nginx-light python3)
 fi
