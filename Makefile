@@ -38,7 +38,7 @@ help:
 	@echo "make run          build, then check the examples (and later, serve them)"
 	@echo "make test         install what is missing, build with sanitizers, run every test"
 	@echo "make test-valgrind  the integration suites under Valgrind memcheck"
-	@echo "make fuzz         the fuzz targets over their corpora (FUZZ_RUNS mutations each)"
+	@echo "make fuzz         the fuzz targets: FUZZ_RUNS=N mutations each, or FUZZ_SECONDS=N of libFuzzer"
 	@echo "make build        build build/rel/gateguard"
 	@echo "make bench-*      benchmarks: bench-validate, bench-store, bench-webhook"
 	@echo "make format       clang-format every C file"
@@ -161,43 +161,61 @@ format-check:
 clean:
 	rm -rf build
 
-# --- kube sources: the watch stream fuzz target and the integration driver -------
-# Test programs, not part of gateguard. tests/integration/kube_source.sh builds
-# the driver and runs it against a real kube-apiserver. fuzz-watch-stream runs
-# the seed corpus and FUZZ_RUNS mutations of it through the standalone driver
-# (with clang, link tests/fuzz/watch_stream_fuzz.c with -fsanitize=fuzzer).
-.PHONY: fuzz-watch-stream
-FUZZ_RUNS ?= 100000
+# --- kube sources: the integration driver ----------------------------------------
+# A test program, not part of gateguard: tests/integration/kube_source.sh builds
+# it and runs it against a real kube-apiserver.
 KUBE_TEST_SRC := kube/lines.c kube/client.c kube/config.c kube/watch.c kube/dir.c kube/source.c
 
 build/asan/kube_source_driver: $(call obj,asan,tests/integration/kube_source_driver.c \
 		$(KUBE_TEST_SRC)) build/asan/libggcore.a
 	$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
-build/asan/watch_stream_fuzz: $(call obj,asan,tests/fuzz/watch_stream_fuzz.c \
-		tests/fuzz/standalone.c kube/lines.c kube/client.c kube/config.c) build/asan/libggcore.a
-	$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
-fuzz-watch-stream: build/asan/watch_stream_fuzz
-	build/asan/watch_stream_fuzz -runs=$(FUZZ_RUNS) tests/fuzz/corpus/watch_stream
 
-# --- fuzz targets for the manifest and AdmissionReview parsers ------------------------
-# The same standalone driver as fuzz-watch-stream (libFuzzer's, with clang).
-build/asan/manifest_fuzz: $(call obj,asan,tests/fuzz/manifest_fuzz.c tests/fuzz/standalone.c) \
-		build/asan/libggcore.a
-	$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
-build/asan/admission_fuzz: $(call obj,asan,tests/fuzz/admission_fuzz.c tests/fuzz/standalone.c \
-		webhook/admission.c webhook/json_arena.c webhook/log.c) build/asan/libggcore.a
-	$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
-build/asan/route_table_fuzz: $(call obj,asan,tests/fuzz/route_table_fuzz.c tests/fuzz/standalone.c \
-		proxy/route_build.c proxy/route_table.c proxy/route_plan.c proxy/gateways.c) \
-		build/asan/libggcore.a
-	$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
-build/asan/kubeconfig_fuzz: $(call obj,asan,tests/fuzz/kubeconfig_fuzz.c tests/fuzz/standalone.c \
-		kube/config.c) build/asan/libggcore.a
-	$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
-.PHONY: fuzz
-fuzz: build/asan/manifest_fuzz build/asan/admission_fuzz build/asan/route_table_fuzz \
-		build/asan/kubeconfig_fuzz
-	build/asan/manifest_fuzz -runs=$(FUZZ_RUNS) tests/fuzz/corpus/manifest
-	build/asan/admission_fuzz -runs=$(FUZZ_RUNS) tests/fuzz/corpus/admission
-	build/asan/route_table_fuzz -runs=$(FUZZ_RUNS) tests/fuzz/corpus/route_table
-	build/asan/kubeconfig_fuzz -runs=$(FUZZ_RUNS) tests/fuzz/corpus/kubeconfig
+# --- fuzz targets ---------------------------------------------------------------
+# One LLVMFuzzerTestOneInput per tests/fuzz/<target>_fuzz.c, with the sources it
+# needs beyond the core. Two drivers: build/asan/<target>_fuzz links the
+# standalone replay-and-mutate driver (tests/fuzz/standalone.c, no clang
+# needed; make test replays every corpus with it), and build/fuzz/<target>
+# links libFuzzer (clang), for coverage-guided runs:
+#   make fuzz                   each corpus and FUZZ_RUNS mutations (standalone)
+#   make fuzz FUZZ_SECONDS=600  libFuzzer, each target that long (tools/fuzz.sh)
+FUZZ_TARGETS := manifest admission watch_stream route_table kubeconfig
+FUZZ_SRC_admission := webhook/admission.c webhook/json_arena.c webhook/log.c
+FUZZ_SRC_watch_stream := kube/lines.c kube/client.c kube/config.c
+FUZZ_SRC_route_table := proxy/route_build.c proxy/route_table.c proxy/route_plan.c \
+	proxy/gateways.c
+FUZZ_SRC_kubeconfig := kube/config.c
+FUZZ_RUNS ?= 100000
+FUZZ_SECONDS ?=
+
+FUZZ_CC := clang
+FUZZ_CFLAGS := $(BASE_CFLAGS) -O1 -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all
+FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
+
+build/fuzz/%.o: %.c | build/gen/crds_blob.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(APP_CFLAGS_PKG) -MMD -MP -c -o $@ $<
+build/fuzz/libggcore.a: $(call obj,fuzz,$(CORE_SRC) $(GEN_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
+define FUZZ_RULES
+build/asan/$(1)_fuzz: $$(call obj,asan,tests/fuzz/$(1)_fuzz.c tests/fuzz/standalone.c \
+		$$(FUZZ_SRC_$(1))) build/asan/libggcore.a
+	$$(CC) $$(ASAN_LDFLAGS) -o $$@ $$^ $$(LIBS)
+build/fuzz/$(1): $$(call obj,fuzz,tests/fuzz/$(1)_fuzz.c $$(FUZZ_SRC_$(1))) build/fuzz/libggcore.a
+	$$(FUZZ_CC) $$(FUZZ_LDFLAGS) -o $$@ $$^ $$(LIBS)
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_RULES,$(t))))
+
+.PHONY: fuzz fuzz-deps
+fuzz-deps:
+	@GG_DEPS_FUZZ=$(if $(FUZZ_SECONDS),1,0) ./tools/deps.sh
+ifeq ($(FUZZ_SECONDS),)
+fuzz: deps $(foreach t,$(FUZZ_TARGETS),build/asan/$(t)_fuzz)
+	@./tools/fuzz.sh replay $(FUZZ_RUNS) $(FUZZ_TARGETS)
+else
+fuzz: deps fuzz-deps
+	@$(MAKE) --no-print-directory $(foreach t,$(FUZZ_TARGETS),build/fuzz/$(t))
+	@./tools/fuzz.sh libfuzzer $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+endif

@@ -13,6 +13,9 @@ fi
 if [ "${GG_DEPS_VALGRIND:-0}" = 1 ]; then
     pkgs+=(valgrind)
 fi
+if [ "${GG_DEPS_FUZZ:-0}" = 1 ]; then
+    pkgs+=(clang libclang-rt-14-dev)
+fi
 if [ "${GG_DEPS_BENCH:-0}" = 1 ]; then
     pkgs+=(wrk nginx-light python3)
 fi

@@ -74,8 +74,10 @@ static int reference(const char *p, size_t len, size_t max, struct seen *s)
         const char *line = p + start;
         if (memchr(line, '\0', n))
             return GG_LINES_BAD_BYTE;
+        /* an unterminated tail is bounded like a line, blank or not: the
+         * splitter cannot know it is blank without keeping it */
         if (!nl)
-            return is_blank(line, n) ? 0 : (n > max + 1 ? GG_LINES_TOO_LONG : GG_LINES_TRUNCATED);
+            return n > max + 1 ? GG_LINES_TOO_LONG : is_blank(line, n) ? 0 : GG_LINES_TRUNCATED;
         size_t t = n && line[n - 1] == '\r' ? n - 1 : n;
         if (t > max)
             return GG_LINES_TOO_LONG;

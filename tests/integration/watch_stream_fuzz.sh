@@ -2,7 +2,7 @@
 # A short fuzzing run of the watch stream splitter and event decoder
 # (tests/fuzz/watch_stream_fuzz.c) under the sanitizers: the seed corpus,
 # then a fixed number of repeatable mutations. Longer runs:
-# make fuzz-watch-stream FUZZ_RUNS=10000000.
+# make fuzz FUZZ_RUNS=10000000.
 source "$(dirname "$0")/lib.bash"
 
 fuzz=build/asan/watch_stream_fuzz
