@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# make bench-webhook: gateguard's review path against nginx's floor.
+# make bench-webhook: gateguard's review path against nginx's floor and the
+# webhook users had before.
 #
-# Both serve TLS on 127.0.0.1 with the same certificate and worker count and
-# answer the same ~3.7 KB AdmissionReview POST (bench/review.json): gateguard
-# validates it against a view of 10,000 HTTPRoutes; nginx returns a fixed body
-# of the same size as gateguard's answer, which is what TLS and HTTP alone
-# cost here. wrk drives each with keep-alive at 50 connections and at 1.
+# All serve TLS with the same certificate and answer the same ~3.7 KB
+# AdmissionReview POST (bench/review.json): gateguard validates it against a
+# view of 10,000 HTTPRoutes; nginx returns a fixed body of the same size as
+# gateguard's answer, which is what TLS and HTTP alone cost here; the peer is
+# upstream's own Go admission webhook (sigs.k8s.io/gateway-api v1.0.0
+# cmd/admission, built by bench/peer/build.sh), which checks the object alone.
+# The peer listens on :8443 and takes no address flag, so it runs in a network
+# namespace of its own and wrk reaches it there (nsenter). wrk drives each with keep-alive at 50 connections and at 1.
 # Prints requests/s, p50/p99 and server CPU microseconds per request (from
 # /proc), then the ratios. Every run is bounded (DURATION seconds) and only
 # the processes started here are stopped.
@@ -124,7 +128,9 @@ run() {
     local threads=$((conns < 2 ? 1 : 2))
     local t0 t1 out
     t0=$(ticks_sum "$@")
-    out=$(wrk -t"$threads" -c"$conns" -d"${DURATION}s" --timeout 5s -s "$work/post.lua" "$url" 2>&1)
+    local ns=()
+    [ -n "${WRK_NS:-}" ] && ns=(nsenter -t "$WRK_NS" -n)
+    out=$("${ns[@]}" wrk -t"$threads" -c"$conns" -d"${DURATION}s" --timeout 5s -s "$work/post.lua" "$url" 2>&1)
     t1=$(ticks_sum "$@")
     local line reqs errs p50 p99
     line=$(grep '^RESULT' <<<"$out")
@@ -137,12 +143,40 @@ reqs=$reqs; d=$DURATION; cpu=($t1-$t0)*1e6/$hz
 print('%s %.0f %.0f %.0f %.1f %s' % ('$name', reqs/d, $p50, $p99, cpu/max(reqs,1), '$errs'))"
 }
 
+# The peer, when Go can build it and this is root (for the namespace).
+ppid=""
+if peer_bin=$(bench/peer/build.sh) && [ "$(id -u)" -eq 0 ]; then
+    unshare -n sh -c 'ip link set lo up && exec "$0" -tlsCertFile "$1" -tlsKeyFile "$2"' \
+        "$peer_bin" "$work/certs/tls.crt" "$work/certs/tls.key" >"$work/peer.log" 2>&1 &
+    ppid=$!
+    pids+=("$ppid")
+    for _ in $(seq 1 100); do
+        nsenter -t "$ppid" -n curl -s -o /dev/null --cacert "$work/certs/ca.crt" \
+            https://127.0.0.1:8443/ 2>/dev/null && break
+        sleep 0.1
+    done
+    pallowed=$(nsenter -t "$ppid" -n curl -s --cacert "$work/certs/ca.crt" \
+        -H 'Content-Type: application/json' --data-binary @bench/review.json \
+        https://127.0.0.1:8443/validate | python3 -c 'import json,sys; print(json.load(sys.stdin)["response"]["allowed"])' 2>&1) || true
+    if [ "$pallowed" = True ]; then
+        echo "peer (upstream v1.0.0 webhook) answers: allowed"
+    else
+        echo "peer did not answer the review ($pallowed); leaving it out"
+        ppid=""
+    fi
+else
+    echo "peer: not built (see above) or not root; leaving it out"
+fi
+
 results=()
 for conns in 50 1; do
     echo "== $conns connection(s), ${DURATION}s each"
     results+=("$(run "gateguard-c$conns" "https://127.0.0.1:$gport/validate" "$conns" "$gpid")")
     # shellcheck disable=SC2046
     results+=("$(run "nginx-c$conns" "https://127.0.0.1:$nport/validate" "$conns" $(nginx_pids))")
+    if [ -n "$ppid" ]; then
+        results+=("$(WRK_NS=$ppid run "peer-c$conns" "https://127.0.0.1:8443/validate" "$conns" "$ppid")")
+    fi
 done
 
 python3 - "${results[@]}" <<'PY'
@@ -157,6 +191,10 @@ g, n = rows["gateguard-c50"], rows["nginx-c50"]
 g1, n1 = rows["gateguard-c1"], rows["nginx-c1"]
 print("ratio req/s %.2fx (c50) %.2fx (c1); cpu/req %.2fx (c50) %.2fx (c1); p99 at 1 connection %.0f us (gateguard) vs %.0f us (nginx)"
       % (g[0] / n[0], g1[0] / n1[0], g[3] / n[3], g1[3] / n1[3], g1[2], n1[2]))
+if "peer-c50" in rows:
+    p, p1 = rows["peer-c50"], rows["peer-c1"]
+    print("ratio vs upstream webhook: req/s %.2fx (c50) %.2fx (c1); cpu/req %.2fx (c50) %.2fx (c1); p99 at 1 connection %.0f us (peer)"
+          % (g[0] / p[0], g1[0] / p1[0], g[3] / p[3], g1[3] / p1[3], p1[2]))
 if any(v[4] for v in rows.values()):
     print("note: some requests failed; see the errors column")
 PY
