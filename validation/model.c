@@ -21,6 +21,8 @@ static void decode_listenerset(struct gg_arena *a, const json_t *obj, struct gg_
 static void decode_httproute(struct gg_arena *a, const json_t *obj, struct gg_object *o);
 static void decode_grpcroute(struct gg_arena *a, const json_t *obj, struct gg_object *o);
 static void decode_referencegrant(struct gg_arena *a, const json_t *obj, struct gg_object *o);
+static void decode_service(struct gg_arena *a, const json_t *obj, struct gg_object *o);
+static void decode_secret(struct gg_arena *a, const json_t *obj, struct gg_object *o);
 
 /* {group, kind, namespaced}, from GG_KIND_MAP. */
 static const struct {
@@ -46,8 +48,8 @@ static const struct {
     {GG_KIND_HTTPROUTE, {"v1", "v1beta1"}, decode_httproute},
     {GG_KIND_GRPCROUTE, {"v1"}, decode_grpcroute},
     {GG_KIND_REFERENCEGRANT, {"v1", "v1beta1"}, decode_referencegrant},
-    {GG_KIND_SERVICE, {"v1"}, NULL},
-    {GG_KIND_SECRET, {"v1"}, NULL},
+    {GG_KIND_SERVICE, {"v1"}, decode_service},
+    {GG_KIND_SECRET, {"v1"}, decode_secret},
 };
 
 static size_t served_index(enum gg_model_kind k)
@@ -154,6 +156,61 @@ static void *alloc_array(struct gg_arena *a, size_t n, size_t size)
     return n ? gg_arena_alloc(a, n * size) : NULL;
 }
 
+static int32_t int32_of(const json_t *o, const char *key, int32_t dflt)
+{
+    const json_t *v = get(o, key);
+    if (!json_is_integer(v))
+        return dflt;
+    json_int_t n = json_integer_value(v);
+    return n >= INT32_MIN && n <= INT32_MAX ? (int32_t)n : dflt;
+}
+
+/* A list of strings; an item of the wrong type reads as NULL. */
+static const char *const *str_list(struct gg_arena *a, const json_t *list, uint16_t *n_out)
+{
+    size_t n = list_len(list, GG_MODEL_MAX_ITEMS);
+    const char **v = alloc_array(a, n, sizeof(*v));
+    for (size_t i = 0; i < n; i++) {
+        const json_t *e = json_array_get(list, i);
+        v[i] = json_is_string(e) ? gg_arena_strndup(a, json_string_value(e), json_string_length(e))
+                                 : NULL;
+    }
+    *n_out = (uint16_t)n;
+    return v;
+}
+
+int64_t gg_model_parse_duration(const char *s)
+{
+    if (!s || !*s)
+        return GG_DURATION_ABSENT;
+    int64_t total = 0;
+    int parts = 0;
+    while (*s) {
+        int digits = 0;
+        int64_t n = 0;
+        for (; *s >= '0' && *s <= '9'; s++, digits++)
+            n = n * 10 + (*s - '0');
+        if (digits < 1 || digits > 5 || ++parts > 4)
+            return GG_DURATION_ABSENT;
+        if (s[0] == 'm' && s[1] == 's') {
+            s += 2;
+        } else if (*s == 'h') {
+            n *= 3600 * 1000;
+            s++;
+        } else if (*s == 'm') {
+            n *= 60 * 1000;
+            s++;
+        } else if (*s == 's') {
+            n *= 1000;
+            s++;
+        } else {
+            return GG_DURATION_ABSENT;
+        }
+        total += n;
+    }
+    return total;
+}
+
 int64_t gg_model_parse_time(const char *s)
 {
     if (!s)
@@ -201,6 +258,13 @@ static void decode_ref(struct gg_arena *a, const json_t *j, struct gg_ref *r, co
     r->name = str(a, j, "name");
     r->section_name = str(a, j, "sectionName");
     r->port = port_of(j, "port");
+}
+
+static void decode_local_ref(struct gg_arena *a, const json_t *j, struct gg_local_ref *r)
+{
+    r->group = str(a, j, "group");
+    r->kind = str(a, j, "kind");
+    r->name = str(a, j, "name");
 }
 
 static const struct gg_label *decode_labels(struct gg_arena *a, const json_t *m, uint16_t *n_out)
@@ -355,7 +419,14 @@ static void decode_namespace(struct gg_arena *a, const json_t *obj, struct gg_ob
 
 static void decode_gatewayclass(struct gg_arena *a, const json_t *obj, struct gg_object *o)
 {
-    o->u.gatewayclass.controller_name = str(a, get(obj, "spec"), "controllerName");
+    const json_t *spec = get(obj, "spec");
+    o->u.gatewayclass.controller_name = str(a, spec, "controllerName");
+    const json_t *params = get(spec, "parametersRef");
+    if (json_is_object(params)) {
+        struct gg_ref *r = gg_arena_alloc(a, sizeof(*r));
+        decode_ref(a, params, r, "", "");
+        o->u.gatewayclass.parameters_ref = r;
+    }
 }
 
 static void decode_gateway(struct gg_arena *a, const json_t *obj, struct gg_object *o)
@@ -368,6 +439,23 @@ static void decode_gateway(struct gg_arena *a, const json_t *obj, struct gg_obje
     /* the CRD defaults allowedListeners.namespaces.from to None */
     g->allowed_listeners_from = allowed_from(json_string_value(get(ns, "from")), GG_FROM_NONE);
     decode_selector(a, get(ns, "selector"), &g->allowed_listeners_selector);
+
+    const json_t *addrs = get(spec, "addresses");
+    size_t na = list_len(addrs, GG_MODEL_MAX_ITEMS);
+    struct gg_gateway_address *ad = alloc_array(a, na, sizeof(*ad));
+    for (size_t i = 0; i < na; i++) {
+        const json_t *e = json_array_get(addrs, i);
+        ad[i].type = str_or(a, e, "type", "IPAddress");
+        ad[i].value = str(a, e, "value");
+    }
+    g->addresses = ad;
+    g->n_addresses = (uint16_t)na;
+    const json_t *params = get(get(spec, "infrastructure"), "parametersRef");
+    if (json_is_object(params)) {
+        struct gg_local_ref *r = gg_arena_alloc(a, sizeof(*r));
+        decode_local_ref(a, params, r);
+        g->infra_parameters_ref = r;
+    }
 }
 
 static void decode_listenerset(struct gg_arena *a, const json_t *obj, struct gg_object *o)
@@ -454,6 +542,138 @@ static void add_mirrors(struct gg_arena *a, const json_t *filters, uint16_t back
     }
 }
 
+static const struct gg_header *decode_headers(struct gg_arena *a, const json_t *list,
+                                              uint16_t *n_out)
+{
+    size_t n = list_len(list, GG_MODEL_MAX_ITEMS);
+    struct gg_header *h = alloc_array(a, n, sizeof(*h));
+    for (size_t i = 0; i < n; i++) {
+        const json_t *e = json_array_get(list, i);
+        h[i].name = str(a, e, "name");
+        h[i].value = str(a, e, "value");
+    }
+    *n_out = (uint16_t)n;
+    return h;
+}
+
+static void decode_header_mod(struct gg_arena *a, const json_t *j, struct gg_header_mod *m)
+{
+    m->set = decode_headers(a, get(j, "set"), &m->n_set);
+    m->add = decode_headers(a, get(j, "add"), &m->n_add);
+    m->remove = str_list(a, get(j, "remove"), &m->n_remove);
+}
+
+static void decode_path_mod(struct gg_arena *a, const json_t *j, struct gg_path_mod *p)
+{
+    if (!json_is_object(j))
+        return;
+    const char *t = json_string_value(get(j, "type"));
+    if (t && strcmp(t, "ReplaceFullPath") == 0) {
+        p->type = GG_PATH_MOD_FULL;
+        p->value = str(a, j, "replaceFullPath");
+    } else if (t && strcmp(t, "ReplacePrefixMatch") == 0) {
+        p->type = GG_PATH_MOD_PREFIX;
+        p->value = str(a, j, "replacePrefixMatch");
+    } else {
+        p->type = GG_PATH_MOD_OTHER;
+    }
+}
+
+static void decode_mirror_filter(struct gg_arena *a, const json_t *j, struct gg_mirror_filter *m)
+{
+    decode_ref(a, get(j, "backendRef"), &m->backend_ref, "", "Service");
+    const json_t *fraction = get(j, "fraction");
+    if (json_is_integer(get(j, "percent"))) {
+        m->numerator = int32_of(j, "percent", 100);
+        m->denominator = 100;
+    } else if (json_is_object(fraction)) {
+        m->numerator = int32_of(fraction, "numerator", 0);
+        m->denominator = int32_of(fraction, "denominator", 100);
+    } else {
+        m->numerator = m->denominator = 100;
+    }
+}
+
+static void decode_cors(struct gg_arena *a, const json_t *j, struct gg_cors *c)
+{
+    c->allow_origins = str_list(a, get(j, "allowOrigins"), &c->n_allow_origins);
+    c->allow_methods = str_list(a, get(j, "allowMethods"), &c->n_allow_methods);
+    c->allow_headers = str_list(a, get(j, "allowHeaders"), &c->n_allow_headers);
+    c->expose_headers = str_list(a, get(j, "exposeHeaders"), &c->n_expose_headers);
+    c->max_age = int32_of(j, "maxAge", 5);
+    c->allow_credentials = json_is_true(get(j, "allowCredentials"));
+}
+
+/* {type, settings key}, in enum gg_filter_type order. */
+static const struct {
+    const char *type, *key;
+} filter_types[] = {
+    [GG_FILTER_REQUEST_HEADER_MODIFIER] = {"RequestHeaderModifier", "requestHeaderModifier"},
+    [GG_FILTER_RESPONSE_HEADER_MODIFIER] = {"ResponseHeaderModifier", "responseHeaderModifier"},
+    [GG_FILTER_REQUEST_REDIRECT] = {"RequestRedirect", "requestRedirect"},
+    [GG_FILTER_URL_REWRITE] = {"URLRewrite", "urlRewrite"},
+    [GG_FILTER_REQUEST_MIRROR] = {"RequestMirror", "requestMirror"},
+    [GG_FILTER_CORS] = {"CORS", "cors"},
+    [GG_FILTER_EXTENSION_REF] = {"ExtensionRef", "extensionRef"},
+};
+
+static void decode_filter(struct gg_arena *a, const json_t *j, struct gg_filter *f)
+{
+    f->type_name = str(a, j, "type");
+    f->type = GG_FILTER_OTHER;
+    const json_t *cfg = NULL;
+    for (size_t t = 0; f->type_name && t < GG_FILTER_OTHER; t++) {
+        if (strcmp(f->type_name, filter_types[t].type) == 0) {
+            cfg = get(j, filter_types[t].key);
+            if (json_is_object(cfg))
+                f->type = (uint8_t)t;
+            break;
+        }
+    }
+    switch (f->type) {
+    case GG_FILTER_REQUEST_HEADER_MODIFIER:
+    case GG_FILTER_RESPONSE_HEADER_MODIFIER:
+        decode_header_mod(a, cfg, &f->u.header);
+        break;
+    case GG_FILTER_REQUEST_REDIRECT:
+        f->u.redirect.scheme = str(a, cfg, "scheme");
+        f->u.redirect.hostname = str(a, cfg, "hostname");
+        f->u.redirect.port = port_of(cfg, "port");
+        f->u.redirect.status_code = 302;
+        int32_t code = int32_of(cfg, "statusCode", 302);
+        if (code >= 100 && code <= 599)
+            f->u.redirect.status_code = (uint16_t)code;
+        decode_path_mod(a, get(cfg, "path"), &f->u.redirect.path);
+        break;
+    case GG_FILTER_URL_REWRITE:
+        f->u.rewrite.hostname = str(a, cfg, "hostname");
+        decode_path_mod(a, get(cfg, "path"), &f->u.rewrite.path);
+        break;
+    case GG_FILTER_REQUEST_MIRROR:
+        decode_mirror_filter(a, cfg, &f->u.mirror);
+        break;
+    case GG_FILTER_CORS:
+        decode_cors(a, cfg, &f->u.cors);
+        break;
+    case GG_FILTER_EXTENSION_REF:
+        decode_local_ref(a, cfg, &f->u.extension_ref);
+        break;
+    default:
+        break;
+    }
+}
+
+static const struct gg_filter *decode_filters(struct gg_arena *a, const json_t *list,
+                                              uint16_t *n_out)
+{
+    size_t n = list_len(list, GG_MODEL_MAX_ITEMS);
+    struct gg_filter *f = alloc_array(a, n, sizeof(*f));
+    for (size_t i = 0; i < n; i++)
+        decode_filter(a, json_array_get(list, i), &f[i]);
+    *n_out = (uint16_t)n;
+    return f;
+}
+
 static void decode_rule(struct gg_arena *a, const json_t *j, struct gg_rule *r, bool grpc)
 {
     const json_t *matches = get(j, "matches");
@@ -493,6 +713,20 @@ static void decode_rule(struct gg_arena *a, const json_t *j, struct gg_rule *r, 
     }
     r->backend_refs = b;
     r->n_backend_refs = (uint16_t)nb;
+
+    struct gg_backend_extra *x = alloc_array(a, nb, sizeof(*x));
+    for (size_t i = 0; i < nb; i++) {
+        const json_t *e = json_array_get(backends, i);
+        x[i].weight = int32_of(e, "weight", 1);
+        x[i].filters = decode_filters(a, get(e, "filters"), &x[i].n_filters);
+    }
+    r->backend_extras = x;
+    r->name = str(a, j, "name");
+    r->filters = decode_filters(a, filters, &r->n_filters);
+    const json_t *timeouts = grpc ? NULL : get(j, "timeouts");
+    r->timeout_request_ms = gg_model_parse_duration(json_string_value(get(timeouts, "request")));
+    r->timeout_backend_ms =
+        gg_model_parse_duration(json_string_value(get(timeouts, "backendRequest")));
 
     struct gg_mirror *mirrors = alloc_array(a, n_mirrors, sizeof(*mirrors));
     size_t k = 0;
@@ -582,6 +816,113 @@ static void decode_referencegrant(struct gg_arena *a, const json_t *obj, struct 
     g->n_to = (uint16_t)nt;
 }
 
+static void decode_service(struct gg_arena *a, const json_t *obj, struct gg_object *o)
+{
+    const json_t *spec = get(obj, "spec");
+    struct gg_service *sv = &o->u.service;
+    sv->labels = decode_labels(a, get(get(obj, "metadata"), "labels"), &sv->n_labels);
+    sv->type = str_or(a, spec, "type", "ClusterIP");
+    sv->cluster_ip = str(a, spec, "clusterIP");
+    sv->external_name = str(a, spec, "externalName");
+    const json_t *sel = get(spec, "selector");
+    sv->has_selector = json_is_object(sel) && json_object_size(sel) > 0;
+    const json_t *ports = get(spec, "ports");
+    size_t n = list_len(ports, GG_MODEL_MAX_ITEMS);
+    struct gg_service_port *p = alloc_array(a, n, sizeof(*p));
+    for (size_t i = 0; i < n; i++) {
+        const json_t *e = json_array_get(ports, i);
+        p[i].name = str(a, e, "name");
+        p[i].protocol = str_or(a, e, "protocol", "TCP");
+        p[i].app_protocol = str(a, e, "appProtocol");
+        p[i].port = port_of(e, "port");
+        const json_t *tp = get(e, "targetPort");
+        if (json_is_string(tp))
+            p[i].target_port_name = str(a, e, "targetPort");
+        else if (json_is_integer(tp))
+            p[i].target_port = port_of(e, "targetPort");
+        else
+            p[i].target_port = p[i].port;
+    }
+    sv->ports = p;
+    sv->n_ports = (uint16_t)n;
+}
+
+/* RFC 4648 base64 with padding, as Kubernetes encodes Secret data. */
+static int b64_value(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+')
+        return 62;
+    if (c == '/')
+        return 63;
+    return -1;
+}
+
+static void decode_blob(struct gg_arena *a, const json_t *data, const char *key, struct gg_blob *b)
+{
+    const json_t *v = get(data, key);
+    if (!v)
+        return;
+    if (!json_is_string(v)) {
+        b->state = GG_BLOB_MALFORMED;
+        return;
+    }
+    const unsigned char *in = (const unsigned char *)json_string_value(v);
+    size_t len = json_string_length(v);
+    if (len % 4 != 0) {
+        b->state = GG_BLOB_MALFORMED;
+        return;
+    }
+    size_t pad = len && in[len - 1] == '=' ? 1 + (len > 1 && in[len - 2] == '=') : 0;
+    size_t out_len = len / 4 * 3 - pad;
+    if (out_len > GG_MODEL_MAX_SECRET_VALUE) {
+        b->state = GG_BLOB_TOO_LARGE;
+        return;
+    }
+    for (size_t i = 0; i < len - pad; i++) {
+        if (b64_value(in[i]) < 0) {
+            b->state = GG_BLOB_MALFORMED;
+            return;
+        }
+    }
+    unsigned char *out = gg_arena_alloc(a, out_len + 1);
+    size_t k = 0;
+    uint32_t acc = 0;
+    for (size_t i = 0; i < len - pad; i++) {
+        acc = acc << 6 | (uint32_t)b64_value(in[i]);
+        if (i % 4 == 3) {
+            out[k++] = (unsigned char)(acc >> 16);
+            out[k++] = (unsigned char)(acc >> 8);
+            out[k++] = (unsigned char)acc;
+            acc = 0;
+        }
+    }
+    if (pad == 1) {
+        out[k++] = (unsigned char)(acc >> 10);
+        out[k++] = (unsigned char)(acc >> 2);
+    } else if (pad == 2) {
+        out[k++] = (unsigned char)(acc >> 4);
+    }
+    b->bytes = out;
+    b->len = (uint32_t)out_len;
+    b->state = GG_BLOB_OK;
+}
+
+static void decode_secret(struct gg_arena *a, const json_t *obj, struct gg_object *o)
+{
+    struct gg_secret *sec = &o->u.secret;
+    sec->type = str_or(a, obj, "type", "Opaque");
+    const json_t *data = get(obj, "data");
+    sec->has_data = json_is_object(data);
+    decode_blob(a, data, "tls.crt", &sec->tls_crt);
+    decode_blob(a, data, "tls.key", &sec->tls_key);
+}
+
 /* --- entry points ------------------------------------------------------- */
 
 struct gg_object *gg_model_decode_in(struct gg_arena *a, const json_t *obj)
@@ -602,6 +943,9 @@ struct gg_object *gg_model_decode_in(struct gg_arena *a, const json_t *obj)
     else
         o->ns = "";
     o->created = gg_model_parse_time(json_string_value(get(meta, "creationTimestamp")));
+    const json_t *gen = get(meta, "generation");
+    o->generation = json_is_integer(gen) ? (int64_t)json_integer_value(gen) : 0;
+    o->uid = str(a, meta, "uid");
     decode_fn fn = served[served_index(k)].decode;
     if (fn)
         fn(a, obj, o);

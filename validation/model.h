@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Typed views of the objects the cross-object checks read: Namespace,
- * GatewayClass, Gateway, ListenerSet, HTTPRoute, GRPCRoute, ReferenceGrant,
- * Service and Secret (the last two by metadata only). Decoded from jansson
+/* Typed views of the objects the cross-object checks, the proxy and status
+ * read: Namespace, GatewayClass, Gateway, ListenerSet, HTTPRoute, GRPCRoute,
+ * ReferenceGrant, Service and Secret. Decoded from jansson
  * objects that single-object validation has already defaulted; decoding fills
  * the few defaults the checks depend on itself (parentRef group/kind,
  * backendRef group/kind, path matches, allowedRoutes, TLS mode), so a raw
@@ -107,12 +107,21 @@ struct gg_listener {
     bool has_tls_options;
 };
 
+struct gg_gateway_address {
+    const char *type; /* "IPAddress" when absent (the CRD default) */
+    const char *value;
+};
+
 struct gg_gateway {
     const char *gateway_class_name;
     const struct gg_listener *listeners;
     struct gg_selector allowed_listeners_selector;
     uint16_t n_listeners;
     uint8_t allowed_listeners_from; /* None when absent */
+    uint16_t n_addresses;
+    const struct gg_gateway_address *addresses; /* spec.addresses */
+    /* spec.infrastructure.parametersRef; NULL when absent */
+    const struct gg_local_ref *infra_parameters_ref;
 };
 
 struct gg_listenerset {
@@ -160,6 +169,98 @@ struct gg_mirror {
     uint16_t backend_index, filter_index;
 };
 
+/* HTTPRoute and GRPCRoute filters, spec.rules[i].filters[j] and
+ * spec.rules[i].backendRefs[k].filters[j]. */
+enum gg_filter_type {
+    GG_FILTER_REQUEST_HEADER_MODIFIER,
+    GG_FILTER_RESPONSE_HEADER_MODIFIER,
+    GG_FILTER_REQUEST_REDIRECT,
+    GG_FILTER_URL_REWRITE,
+    GG_FILTER_REQUEST_MIRROR,
+    GG_FILTER_CORS,
+    GG_FILTER_EXTENSION_REF,
+    GG_FILTER_OTHER, /* an unknown type, or its settings object is missing */
+};
+
+struct gg_header {
+    const char *name, *value; /* NULL when absent or not a string */
+};
+
+/* RequestHeaderModifier and ResponseHeaderModifier. */
+struct gg_header_mod {
+    const struct gg_header *set, *add;
+    const char *const *remove; /* an item of the wrong type reads as NULL */
+    uint16_t n_set, n_add, n_remove;
+};
+
+enum gg_path_mod_type {
+    GG_PATH_MOD_NONE,   /* no path modifier */
+    GG_PATH_MOD_FULL,   /* ReplaceFullPath */
+    GG_PATH_MOD_PREFIX, /* ReplacePrefixMatch */
+    GG_PATH_MOD_OTHER,
+};
+
+struct gg_path_mod {
+    const char *value; /* replaceFullPath or replacePrefixMatch; NULL when absent */
+    uint8_t type;      /* enum gg_path_mod_type */
+};
+
+struct gg_redirect {
+    const char *scheme, *hostname; /* NULL: keep the request's */
+    struct gg_path_mod path;
+    int32_t port;         /* 0: none given */
+    uint16_t status_code; /* 302 when absent */
+};
+
+struct gg_rewrite {
+    const char *hostname; /* NULL: keep the request's */
+    struct gg_path_mod path;
+};
+
+/* RequestMirror: a share of numerator/denominator of the requests, 100/100
+ * when neither percent nor fraction is given; percent reads as percent/100. */
+struct gg_mirror_filter {
+    struct gg_ref backend_ref; /* group "" and kind Service by default */
+    int32_t numerator, denominator;
+};
+
+struct gg_cors {
+    const char *const *allow_origins, *const *allow_methods, *const *allow_headers,
+                                                                 *const *expose_headers;
+    int32_t max_age; /* seconds; 5 when absent (the CRD default) */
+    uint16_t n_allow_origins, n_allow_methods, n_allow_headers, n_expose_headers;
+    bool allow_credentials;
+};
+
+/* A LocalObjectReference or LocalParametersReference. */
+struct gg_local_ref {
+    const char *group, *kind, *name; /* NULL when absent */
+};
+
+struct gg_filter {
+    const char *type_name; /* spec's type as written; NULL when not a string */
+    uint8_t type;          /* enum gg_filter_type; the union member it selects */
+    union {
+        struct gg_header_mod header; /* Request/ResponseHeaderModifier */
+        struct gg_redirect redirect;
+        struct gg_rewrite rewrite;
+        struct gg_mirror_filter mirror;
+        struct gg_cors cors;
+        struct gg_local_ref extension_ref;
+    } u;
+};
+
+/* What serving needs of spec.rules[i].backendRefs[k], beside the reference
+ * itself in gg_rule.backend_refs[k]. */
+struct gg_backend_extra {
+    const struct gg_filter *filters;
+    int32_t weight; /* 1 when absent (the CRD default) */
+    uint16_t n_filters;
+};
+
+/* A Gateway API Duration that is absent or malformed; 0 disables a timeout. */
+#define GG_DURATION_ABSENT (-1)
+
 struct gg_rule {
     union {
         const struct gg_http_match *http;
@@ -172,6 +273,13 @@ struct gg_rule {
      * (HTTPRoute) or stand for "everything" (GRPCRoute); findings about them
      * name the rule, since the input has no matches[] to point at. */
     bool matches_defaulted;
+    uint16_t n_filters;
+    const char *name;                              /* NULL when absent */
+    const struct gg_filter *filters;               /* rule-level, in spec order */
+    const struct gg_backend_extra *backend_extras; /* parallel to backend_refs */
+    /* timeouts.request and timeouts.backendRequest in milliseconds
+     * (HTTPRoute only), GG_DURATION_ABSENT when absent */
+    int64_t timeout_request_ms, timeout_backend_ms;
 };
 
 /* HTTPRoute and GRPCRoute. */
@@ -203,13 +311,61 @@ struct gg_namespace {
 
 struct gg_gatewayclass {
     const char *controller_name;
+    /* spec.parametersRef (group, kind, name, namespace); NULL when absent */
+    const struct gg_ref *parameters_ref;
+};
+
+/* A Service port; targetPort is either a number or a name. */
+struct gg_service_port {
+    const char *name;             /* NULL when absent */
+    const char *protocol;         /* "TCP" when absent */
+    const char *app_protocol;     /* NULL when absent */
+    const char *target_port_name; /* a named targetPort; NULL otherwise */
+    int32_t port;                 /* 0 when absent or out of range */
+    /* a numeric targetPort; the port itself when absent (the API server's
+     * default), 0 when named or out of range */
+    int32_t target_port;
+};
+
+struct gg_service {
+    const char *type;          /* "ClusterIP" when absent */
+    const char *cluster_ip;    /* spec.clusterIP; "None" for a headless Service */
+    const char *external_name; /* spec.externalName */
+    const struct gg_service_port *ports;
+    const struct gg_label *labels; /* metadata.labels */
+    uint16_t n_ports, n_labels;
+    bool has_selector; /* spec.selector is a non-empty map */
+};
+
+enum gg_blob_state {
+    GG_BLOB_ABSENT,    /* not in the data, or the source gave no data */
+    GG_BLOB_OK,        /* decoded */
+    GG_BLOB_MALFORMED, /* not a string, or not valid base64 */
+    GG_BLOB_TOO_LARGE, /* over GG_MODEL_MAX_SECRET_VALUE decoded bytes */
+};
+
+/* A decoded Secret value: <len> bytes at <bytes>, followed by a NUL that is
+ * not counted; bytes NULL unless state is GG_BLOB_OK. */
+struct gg_blob {
+    const unsigned char *bytes;
+    uint32_t len;
+    uint8_t state; /* enum gg_blob_state */
+};
+
+/* A Secret. Sources that fetch metadata only leave has_data false. */
+struct gg_secret {
+    const char *type;                /* "Opaque" when absent */
+    struct gg_blob tls_crt, tls_key; /* data["tls.crt"], data["tls.key"] */
+    bool has_data;                   /* the object carried a data map */
 };
 
 struct gg_object {
     enum gg_model_kind kind;
-    const char *ns;   /* "" for cluster-scoped kinds; "default" when absent */
-    const char *name; /* never NULL */
-    int64_t created;  /* seconds since the epoch, or GG_CREATED_UNKNOWN */
+    const char *ns;     /* "" for cluster-scoped kinds; "default" when absent */
+    const char *name;   /* never NULL */
+    int64_t created;    /* seconds since the epoch, or GG_CREATED_UNKNOWN */
+    int64_t generation; /* metadata.generation; 0 when absent */
+    const char *uid;    /* metadata.uid; NULL when absent */
     union {
         struct gg_namespace ns;
         struct gg_gatewayclass gatewayclass;
@@ -217,6 +373,8 @@ struct gg_object {
         struct gg_listenerset listenerset;
         struct gg_route route; /* HTTPRoute, GRPCRoute */
         struct gg_referencegrant grant;
+        struct gg_service service;
+        struct gg_secret secret;
     } u;
 };
 
@@ -225,6 +383,8 @@ struct gg_object {
  * Items past a cap are ignored. */
 #define GG_MODEL_MAX_ITEMS 1024
 #define GG_MODEL_MAX_LABELS 4096
+/* Decoded bytes of one Secret value; a larger value reads as GG_BLOB_TOO_LARGE. */
+#define GG_MODEL_MAX_SECRET_VALUE (1024 * 1024)
 
 /* "HTTPRoute" etc.; "" for GG_KIND_COUNT. */
 const char *gg_model_kind_name(enum gg_model_kind k);
@@ -256,6 +416,11 @@ struct gg_object *gg_model_decode_in(struct gg_arena *a, const json_t *obj);
 
 /* Frees an object from gg_model_decode; NULL is a no-op. */
 void gg_object_free(struct gg_object *o);
+
+/* Parses a Gateway API Duration (GEP-2257: ^([0-9]{1,5}(h|m|s|ms)){1,4}$,
+ * e.g. "1h2m3s500ms") into milliseconds; GG_DURATION_ABSENT when NULL or
+ * malformed. */
+int64_t gg_model_parse_duration(const char *s);
 
 /* Parses an RFC 3339 time ("2024-05-01T10:00:00Z", optional fraction and
  * offset) into seconds since the epoch; GG_CREATED_UNKNOWN when malformed. */

@@ -2,6 +2,7 @@
 /* Decoding objects into the model: kinds and served versions, the defaults
  * the checks rely on, positions kept for field paths, odd shapes. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "validation/arena.h"
@@ -261,4 +262,418 @@ Test(model_time, parses_rfc3339_with_fractions_and_offsets)
     cr_expect_eq(gg_model_parse_time("yesterday"), GG_CREATED_UNKNOWN);
     cr_expect_eq(gg_model_parse_time("1970-01-01T00:00:10"), GG_CREATED_UNKNOWN);
     cr_expect_eq(gg_model_parse_time(NULL), GG_CREATED_UNKNOWN);
+}
+
+Test(model_meta, keeps_generation_and_uid_and_reads_wrong_types_as_absent)
+{
+    struct gg_object *o = decode("apiVersion: v1\n"
+                                 "kind: Namespace\n"
+                                 "metadata: {name: ns1, generation: 7, uid: 0f1e-22}\n");
+    cr_assert_not_null(o);
+    cr_expect_eq(o->generation, 7);
+    cr_expect_str_eq(o->uid, "0f1e-22");
+    gg_object_free(o);
+    o = decode("apiVersion: v1\n"
+               "kind: Namespace\n"
+               "metadata: {name: ns1, generation: '7', uid: [x]}\n");
+    cr_assert_not_null(o);
+    cr_expect_eq(o->generation, 0);
+    cr_expect_null(o->uid);
+    gg_object_free(o);
+}
+
+Test(model_duration, parses_gep_2257_and_refuses_the_rest)
+{
+    static const struct {
+        const char *in;
+        int64_t ms;
+    } cases[] = {
+        {"1h2m3s500ms", 3723500},
+        {"0s", 0},
+        {"10ms", 10},
+        {"1m", 60000},
+        {"99999h", 99999LL * 3600 * 1000},
+        {"1s1s", 2000},
+        {"1h1m1s1ms", 3661001},
+        {"1h1m1s1ms1h", GG_DURATION_ABSENT}, /* five parts */
+        {"123456s", GG_DURATION_ABSENT},     /* six digits */
+        {"", GG_DURATION_ABSENT},
+        {"s", GG_DURATION_ABSENT},
+        {"1", GG_DURATION_ABSENT},
+        {"1d", GG_DURATION_ABSENT},
+        {"1.5s", GG_DURATION_ABSENT},
+        {"-1s", GG_DURATION_ABSENT},
+        {"1s ", GG_DURATION_ABSENT},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        cr_expect_eq(gg_model_parse_duration(cases[i].in), cases[i].ms, "%s", cases[i].in);
+    cr_expect_eq(gg_model_parse_duration(NULL), GG_DURATION_ABSENT);
+}
+
+Test(model_httproute, keeps_rule_names_timeouts_weights_and_filters)
+{
+    struct gg_object *o =
+        decode("apiVersion: gateway.networking.k8s.io/v1\n"
+               "kind: HTTPRoute\n"
+               "metadata: {name: r, namespace: apps}\n"
+               "spec:\n"
+               "  rules:\n"
+               "  - name: main\n"
+               "    timeouts: {request: 10s, backendRequest: 0s}\n"
+               "    filters:\n"
+               "    - type: RequestHeaderModifier\n"
+               "      requestHeaderModifier:\n"
+               "        set: [{name: X-A, value: a}]\n"
+               "        add: [{name: X-B, value: b}, {name: X-C}]\n"
+               "        remove: [X-D, 5]\n"
+               "    - type: RequestMirror\n"
+               "      requestMirror: {backendRef: {name: m, port: 81}, percent: 25}\n"
+               "    - type: RequestMirror\n"
+               "      requestMirror:\n"
+               "        backendRef: {name: m2}\n"
+               "        fraction: {numerator: 1}\n"
+               "    - type: RequestMirror\n"
+               "      requestMirror: {backendRef: {name: m3, namespace: other}}\n"
+               "    backendRefs:\n"
+               "    - name: a\n"
+               "      port: 80\n"
+               "      weight: 3\n"
+               "      filters:\n"
+               "      - type: ResponseHeaderModifier\n"
+               "        responseHeaderModifier: {remove: [Server]}\n"
+               "    - {name: b, port: 80}\n"
+               "    - {name: c, port: 80, weight: 0}\n"
+               "  - timeouts: {request: 1x}\n");
+    cr_assert_not_null(o);
+    const struct gg_route *rt = &o->u.route;
+    cr_assert_eq(rt->n_rules, 2);
+    const struct gg_rule *r = &rt->rules[0];
+    cr_expect_str_eq(r->name, "main");
+    cr_expect_eq(r->timeout_request_ms, 10000);
+    cr_expect_eq(r->timeout_backend_ms, 0);
+    cr_assert_eq(r->n_filters, 4);
+    const struct gg_filter *f = &r->filters[0];
+    cr_expect_eq(f->type, GG_FILTER_REQUEST_HEADER_MODIFIER);
+    cr_expect_str_eq(f->type_name, "RequestHeaderModifier");
+    cr_assert_eq(f->u.header.n_set, 1);
+    cr_expect_str_eq(f->u.header.set[0].name, "X-A");
+    cr_expect_str_eq(f->u.header.set[0].value, "a");
+    cr_assert_eq(f->u.header.n_add, 2);
+    cr_expect_null(f->u.header.add[1].value);
+    cr_assert_eq(f->u.header.n_remove, 2);
+    cr_expect_str_eq(f->u.header.remove[0], "X-D");
+    cr_expect_null(f->u.header.remove[1]);
+    f = &r->filters[1];
+    cr_expect_eq(f->type, GG_FILTER_REQUEST_MIRROR);
+    cr_expect_str_eq(f->u.mirror.backend_ref.name, "m");
+    cr_expect_str_eq(f->u.mirror.backend_ref.kind, "Service");
+    cr_expect_eq(f->u.mirror.backend_ref.port, 81);
+    cr_expect_eq(f->u.mirror.numerator, 25);
+    cr_expect_eq(f->u.mirror.denominator, 100);
+    cr_expect_eq(r->filters[2].u.mirror.numerator, 1);
+    cr_expect_eq(r->filters[2].u.mirror.denominator, 100);
+    cr_expect_eq(r->filters[3].u.mirror.numerator, 100);
+    cr_expect_eq(r->filters[3].u.mirror.denominator, 100);
+    cr_expect_str_eq(r->filters[3].u.mirror.backend_ref.ns, "other");
+    /* the mirrors the checks read are unchanged */
+    cr_expect_eq(r->n_mirrors, 3);
+
+    cr_assert_eq(r->n_backend_refs, 3);
+    cr_assert_not_null(r->backend_extras);
+    cr_expect_eq(r->backend_extras[0].weight, 3);
+    cr_expect_eq(r->backend_extras[1].weight, 1);
+    cr_expect_eq(r->backend_extras[2].weight, 0);
+    cr_assert_eq(r->backend_extras[0].n_filters, 1);
+    cr_expect_eq(r->backend_extras[0].filters[0].type, GG_FILTER_RESPONSE_HEADER_MODIFIER);
+    cr_expect_str_eq(r->backend_extras[0].filters[0].u.header.remove[0], "Server");
+    cr_expect_eq(r->backend_extras[1].n_filters, 0);
+
+    r = &rt->rules[1];
+    cr_expect_null(r->name);
+    cr_expect_eq(r->timeout_request_ms, GG_DURATION_ABSENT);
+    cr_expect_eq(r->timeout_backend_ms, GG_DURATION_ABSENT);
+    cr_expect_eq(r->n_filters, 0);
+    gg_object_free(o);
+}
+
+Test(model_httproute, decodes_redirects_rewrites_cors_and_extension_refs)
+{
+    struct gg_object *o =
+        decode("apiVersion: gateway.networking.k8s.io/v1\n"
+               "kind: HTTPRoute\n"
+               "metadata: {name: r}\n"
+               "spec:\n"
+               "  rules:\n"
+               "  - filters:\n"
+               "    - type: RequestRedirect\n"
+               "      requestRedirect:\n"
+               "        scheme: https\n"
+               "        hostname: b.example\n"
+               "        port: 8443\n"
+               "        statusCode: 301\n"
+               "        path: {type: ReplacePrefixMatch, replacePrefixMatch: /new}\n"
+               "    - type: RequestRedirect\n"
+               "      requestRedirect: {}\n"
+               "    - type: URLRewrite\n"
+               "      urlRewrite:\n"
+               "        hostname: c.example\n"
+               "        path: {type: ReplaceFullPath, replaceFullPath: /x}\n"
+               "    - type: CORS\n"
+               "      cors:\n"
+               "        allowOrigins: ['https://a.example', '*']\n"
+               "        allowCredentials: true\n"
+               "        allowMethods: [GET, POST]\n"
+               "        allowHeaders: [X-A]\n"
+               "        exposeHeaders: [X-B, X-C]\n"
+               "    - type: ExtensionRef\n"
+               "      extensionRef: {group: ex.io, kind: Thing, name: t}\n"
+               "    - type: Bogus\n"
+               "    - type: URLRewrite\n"
+               "    - {type: 7}\n");
+    cr_assert_not_null(o);
+    const struct gg_rule *r = &o->u.route.rules[0];
+    cr_assert_eq(r->n_filters, 8);
+    const struct gg_redirect *rd = &r->filters[0].u.redirect;
+    cr_expect_eq(r->filters[0].type, GG_FILTER_REQUEST_REDIRECT);
+    cr_expect_str_eq(rd->scheme, "https");
+    cr_expect_str_eq(rd->hostname, "b.example");
+    cr_expect_eq(rd->port, 8443);
+    cr_expect_eq(rd->status_code, 301);
+    cr_expect_eq(rd->path.type, GG_PATH_MOD_PREFIX);
+    cr_expect_str_eq(rd->path.value, "/new");
+    rd = &r->filters[1].u.redirect;
+    cr_expect_eq(r->filters[1].type, GG_FILTER_REQUEST_REDIRECT);
+    cr_expect_null(rd->scheme);
+    cr_expect_eq(rd->port, 0);
+    cr_expect_eq(rd->status_code, 302);
+    cr_expect_eq(rd->path.type, GG_PATH_MOD_NONE);
+    const struct gg_rewrite *rw = &r->filters[2].u.rewrite;
+    cr_expect_eq(r->filters[2].type, GG_FILTER_URL_REWRITE);
+    cr_expect_str_eq(rw->hostname, "c.example");
+    cr_expect_eq(rw->path.type, GG_PATH_MOD_FULL);
+    cr_expect_str_eq(rw->path.value, "/x");
+    const struct gg_cors *c = &r->filters[3].u.cors;
+    cr_expect_eq(r->filters[3].type, GG_FILTER_CORS);
+    cr_assert_eq(c->n_allow_origins, 2);
+    cr_expect_str_eq(c->allow_origins[1], "*");
+    cr_expect(c->allow_credentials);
+    cr_expect_eq(c->n_allow_methods, 2);
+    cr_expect_str_eq(c->allow_headers[0], "X-A");
+    cr_expect_eq(c->n_expose_headers, 2);
+    cr_expect_eq(c->max_age, 5);
+    const struct gg_local_ref *e = &r->filters[4].u.extension_ref;
+    cr_expect_eq(r->filters[4].type, GG_FILTER_EXTENSION_REF);
+    cr_expect_str_eq(e->group, "ex.io");
+    cr_expect_str_eq(e->kind, "Thing");
+    cr_expect_str_eq(e->name, "t");
+    cr_expect_eq(r->filters[5].type, GG_FILTER_OTHER);
+    cr_expect_str_eq(r->filters[5].type_name, "Bogus");
+    /* a known type without its settings cannot be honoured */
+    cr_expect_eq(r->filters[6].type, GG_FILTER_OTHER);
+    cr_expect_str_eq(r->filters[6].type_name, "URLRewrite");
+    cr_expect_eq(r->filters[7].type, GG_FILTER_OTHER);
+    cr_expect_null(r->filters[7].type_name);
+    gg_object_free(o);
+}
+
+Test(model_grpcroute, keeps_backend_weights_and_filters)
+{
+    struct gg_object *o = decode("apiVersion: gateway.networking.k8s.io/v1\n"
+                                 "kind: GRPCRoute\n"
+                                 "metadata: {name: g}\n"
+                                 "spec:\n"
+                                 "  rules:\n"
+                                 "  - name: r0\n"
+                                 "    filters:\n"
+                                 "    - type: RequestHeaderModifier\n"
+                                 "      requestHeaderModifier: {set: [{name: a, value: b}]}\n"
+                                 "    backendRefs:\n"
+                                 "    - {name: a, port: 50051, weight: 9}\n"
+                                 "    - {name: b, port: 50051, weight: x}\n");
+    cr_assert_not_null(o);
+    const struct gg_rule *r = &o->u.route.rules[0];
+    cr_expect_str_eq(r->name, "r0");
+    cr_expect_eq(r->n_filters, 1);
+    cr_expect_eq(r->filters[0].type, GG_FILTER_REQUEST_HEADER_MODIFIER);
+    cr_assert_eq(r->n_backend_refs, 2);
+    cr_expect_eq(r->backend_extras[0].weight, 9);
+    cr_expect_eq(r->backend_extras[1].weight, 1);
+    cr_expect_eq(r->timeout_request_ms, GG_DURATION_ABSENT);
+    gg_object_free(o);
+}
+
+Test(model_service, keeps_type_addresses_selector_and_ports)
+{
+    struct gg_object *o = decode("apiVersion: v1\n"
+                                 "kind: Service\n"
+                                 "metadata: {name: s, namespace: apps, labels: {app: web}}\n"
+                                 "spec:\n"
+                                 "  clusterIP: 10.0.0.7\n"
+                                 "  selector: {app: web}\n"
+                                 "  ports:\n"
+                                 "  - {name: http, port: 80, targetPort: 8080, appProtocol: http}\n"
+                                 "  - {name: grpc, port: 9000, targetPort: grpc, protocol: TCP}\n"
+                                 "  - {port: 53, protocol: UDP}\n"
+                                 "  - {port: 70000}\n");
+    cr_assert_not_null(o);
+    const struct gg_service *s = &o->u.service;
+    cr_expect_str_eq(s->type, "ClusterIP");
+    cr_expect_str_eq(s->cluster_ip, "10.0.0.7");
+    cr_expect_null(s->external_name);
+    cr_expect(s->has_selector);
+    cr_assert_eq(s->n_labels, 1);
+    cr_expect_str_eq(s->labels[0].key, "app");
+    cr_assert_eq(s->n_ports, 4);
+    cr_expect_str_eq(s->ports[0].name, "http");
+    cr_expect_eq(s->ports[0].port, 80);
+    cr_expect_eq(s->ports[0].target_port, 8080);
+    cr_expect_null(s->ports[0].target_port_name);
+    cr_expect_str_eq(s->ports[0].protocol, "TCP");
+    cr_expect_str_eq(s->ports[0].app_protocol, "http");
+    cr_expect_eq(s->ports[1].target_port, 0);
+    cr_expect_str_eq(s->ports[1].target_port_name, "grpc");
+    cr_expect_null(s->ports[2].name);
+    cr_expect_eq(s->ports[2].target_port, 53);
+    cr_expect_str_eq(s->ports[2].protocol, "UDP");
+    cr_expect_eq(s->ports[3].port, 0);
+    gg_object_free(o);
+
+    o = decode("apiVersion: v1\n"
+               "kind: Service\n"
+               "metadata: {name: ext}\n"
+               "spec: {type: ExternalName, externalName: db.example.org, selector: {}}\n");
+    cr_assert_not_null(o);
+    cr_expect_str_eq(o->u.service.type, "ExternalName");
+    cr_expect_str_eq(o->u.service.external_name, "db.example.org");
+    cr_expect_not(o->u.service.has_selector);
+    cr_expect_eq(o->u.service.n_ports, 0);
+    gg_object_free(o);
+}
+
+Test(model_secret, decodes_tls_data_and_flags_what_is_malformed)
+{
+    /* "cert\n" and "k" */
+    struct gg_object *o = decode("apiVersion: v1\n"
+                                 "kind: Secret\n"
+                                 "metadata: {name: tls}\n"
+                                 "type: kubernetes.io/tls\n"
+                                 "data: {tls.crt: Y2VydAo=, tls.key: aw==}\n");
+    cr_assert_not_null(o);
+    const struct gg_secret *s = &o->u.secret;
+    cr_expect_str_eq(s->type, "kubernetes.io/tls");
+    cr_expect(s->has_data);
+    cr_assert_eq(s->tls_crt.state, GG_BLOB_OK);
+    cr_assert_eq(s->tls_crt.len, 5);
+    cr_expect_eq(memcmp(s->tls_crt.bytes, "cert\n", 6), 0); /* and the NUL */
+    cr_assert_eq(s->tls_key.state, GG_BLOB_OK);
+    cr_expect_eq(s->tls_key.len, 1);
+    cr_expect_eq(s->tls_key.bytes[0], 'k');
+    gg_object_free(o);
+
+    o = decode("apiVersion: v1\n"
+               "kind: Secret\n"
+               "metadata: {name: bad}\n"
+               "data: {tls.crt: 'Y2V*dAo=', tls.key: 5}\n");
+    cr_assert_not_null(o);
+    cr_expect_str_eq(o->u.secret.type, "Opaque");
+    cr_expect_eq(o->u.secret.tls_crt.state, GG_BLOB_MALFORMED);
+    cr_expect_null(o->u.secret.tls_crt.bytes);
+    cr_expect_eq(o->u.secret.tls_key.state, GG_BLOB_MALFORMED);
+    gg_object_free(o);
+
+    static const char *const bad[] = {"abc", "a===", "ab=c", "=abc", "Y2VydA=="};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        json_t *j = json_pack("{s:s, s:s, s:{s:s}, s:{s:s}}", "apiVersion", "v1", "kind", "Secret",
+                              "metadata", "name", "s", "data", "tls.crt", bad[i]);
+        o = gg_model_decode(j);
+        json_decref(j);
+        cr_assert_not_null(o);
+        cr_expect_eq(o->u.secret.tls_crt.state, i < 4 ? GG_BLOB_MALFORMED : GG_BLOB_OK, "%s",
+                     bad[i]);
+        cr_expect_eq(o->u.secret.tls_key.state, GG_BLOB_ABSENT);
+        gg_object_free(o);
+    }
+
+    /* metadata only, as the webhook's API source fetches Secrets */
+    o = decode("apiVersion: v1\nkind: Secret\nmetadata: {name: meta}\n");
+    cr_assert_not_null(o);
+    cr_expect_not(o->u.secret.has_data);
+    cr_expect_eq(o->u.secret.tls_crt.state, GG_BLOB_ABSENT);
+    gg_object_free(o);
+}
+
+Test(model_secret, refuses_values_over_the_cap)
+{
+    size_t max = GG_MODEL_MAX_SECRET_VALUE;
+    for (size_t decoded = max; decoded <= max + 3; decoded += 3) {
+        size_t len = (decoded + 2) / 3 * 4;
+        char *b64 = malloc(len + 1);
+        memset(b64, 'A', len);
+        b64[len] = 0;
+        if (decoded % 3 == 1)
+            b64[len - 1] = b64[len - 2] = '=';
+        else if (decoded % 3 == 2)
+            b64[len - 1] = '=';
+        json_t *j = json_pack("{s:s, s:s, s:{s:s}, s:{s:s}}", "apiVersion", "v1", "kind", "Secret",
+                              "metadata", "name", "s", "data", "tls.key", b64);
+        struct gg_object *o = gg_model_decode(j);
+        json_decref(j);
+        free(b64);
+        cr_assert_not_null(o);
+        if (decoded <= max) {
+            cr_expect_eq(o->u.secret.tls_key.state, GG_BLOB_OK);
+            cr_expect_eq(o->u.secret.tls_key.len, decoded);
+        } else {
+            cr_expect_eq(o->u.secret.tls_key.state, GG_BLOB_TOO_LARGE);
+            cr_expect_null(o->u.secret.tls_key.bytes);
+        }
+        gg_object_free(o);
+    }
+}
+
+Test(model_gateway, keeps_addresses_and_parameters_refs)
+{
+    struct gg_object *o =
+        decode("apiVersion: gateway.networking.k8s.io/v1\n"
+               "kind: Gateway\n"
+               "metadata: {name: gw, namespace: infra}\n"
+               "spec:\n"
+               "  gatewayClassName: gg\n"
+               "  addresses: [{value: 10.1.2.3}, {type: Hostname, value: gw.lan}]\n"
+               "  infrastructure:\n"
+               "    parametersRef: {group: ex.io, kind: Params, name: p}\n"
+               "  listeners: [{name: http, port: 80, protocol: HTTP}]\n");
+    cr_assert_not_null(o);
+    const struct gg_gateway *g = &o->u.gateway;
+    cr_assert_eq(g->n_addresses, 2);
+    cr_expect_str_eq(g->addresses[0].type, "IPAddress");
+    cr_expect_str_eq(g->addresses[0].value, "10.1.2.3");
+    cr_expect_str_eq(g->addresses[1].type, "Hostname");
+    cr_assert_not_null(g->infra_parameters_ref);
+    cr_expect_str_eq(g->infra_parameters_ref->kind, "Params");
+    cr_expect_str_eq(g->infra_parameters_ref->name, "p");
+    cr_expect_eq(g->n_listeners, 1);
+    gg_object_free(o);
+
+    o = decode("apiVersion: gateway.networking.k8s.io/v1\n"
+               "kind: GatewayClass\n"
+               "metadata: {name: gc}\n"
+               "spec:\n"
+               "  controllerName: ex.io/c\n"
+               "  parametersRef: {group: ex.io, kind: Cfg, name: c, namespace: sys}\n");
+    cr_assert_not_null(o);
+    const struct gg_ref *p = o->u.gatewayclass.parameters_ref;
+    cr_assert_not_null(p);
+    cr_expect_str_eq(p->kind, "Cfg");
+    cr_expect_str_eq(p->ns, "sys");
+    gg_object_free(o);
+
+    o = decode("apiVersion: gateway.networking.k8s.io/v1\n"
+               "kind: Gateway\n"
+               "metadata: {name: gw}\n"
+               "spec: {gatewayClassName: gg, infrastructure: {parametersRef: x}}\n");
+    cr_assert_not_null(o);
+    cr_expect_eq(o->u.gateway.n_addresses, 0);
+    cr_expect_null(o->u.gateway.infra_parameters_ref);
+    gg_object_free(o);
 }
