@@ -24,7 +24,9 @@
  * are freed before it returns. */
 #include "proxy/route_table.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +109,19 @@ static char *lower_dup(struct gg_arena *a, const char *s)
     for (size_t i = 0; i < n; i++)
         p[i] = (char)tolower((unsigned char)s[i]);
     return p;
+}
+
+/* The table outlives the store's read lock, so it keeps its own copy of
+ * every string it takes from an object. */
+static const char *dup(struct build *b, const char *s)
+{
+    return s ? gg_arena_strndup(b->a, s, strlen(s)) : NULL;
+}
+
+static struct gg_str dup_str(struct build *b, const char *s)
+{
+    const char *d = dup(b, s ? s : "");
+    return (struct gg_str){d, strlen(d)};
 }
 
 struct pair {
@@ -250,7 +265,7 @@ static int match_order(const void *pa, const void *pb)
 
 /* --- backends -------------------------------------------------------------------- */
 
-/* Whether a route in <from_ns> may reference <ref> (a Service) in <to_ns>. */
+/* Whether a route may reference <ref> (a Service) in <to_ns>. */
 static bool backend_permitted(struct build *b, const struct gg_object *route,
                               const struct gg_ref *ref, const char *to_ns)
 {
@@ -265,35 +280,270 @@ static bool is_service(const struct gg_ref *ref)
     return ref->group && ref->group[0] == '\0' && ref->kind && strcmp(ref->kind, "Service") == 0;
 }
 
-/* The ready endpoints behind <ref>: a Service port's EndpointSlices. */
+static bool parse_ip(const char *text, uint16_t port, struct gg_plan_endpoint *ep)
+{
+    memset(ep, 0, sizeof(*ep));
+    struct sockaddr_in *v4 = (struct sockaddr_in *)&ep->addr;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ep->addr;
+    if (inet_pton(AF_INET, text, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(port);
+        ep->addr_len = sizeof(*v4);
+        return true;
+    }
+    if (inet_pton(AF_INET6, text, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(port);
+        ep->addr_len = sizeof(*v6);
+        return true;
+    }
+    return false;
+}
+
+/* The ready endpoints of <svc>'s port <sp>: its cluster IP, which the
+ * cluster's service proxy spreads over the Service's ready Pods. */
+static void service_endpoints(struct build *b, const struct gg_object *svc,
+                              const struct gg_service_port *sp, struct rt_endpoints *eps)
+{
+    const char *ip = svc->u.service.cluster_ip;
+    struct gg_plan_endpoint ep;
+    if (!ip || strcmp(ip, "None") == 0 || !parse_ip(ip, (uint16_t)sp->port, &ep))
+        return;
+    struct gg_plan_endpoint *v = gg_arena_alloc(b->a, sizeof(*v));
+    *v = ep;
+    eps->v = v;
+    eps->n = 1;
+}
+
+/* Resolves <ref> to endpoints; returns 0, or the status a request sent to
+ * it gets (500: the reference cannot be served, as the spec asks). */
 static int resolve_endpoints(struct build *b, const struct gg_object *route,
                              const struct gg_ref *ref, struct rt_endpoints *eps)
 {
     memset(eps, 0, sizeof(*eps));
-    if (!ref->name || !is_service(ref) || ref->port == 0)
+    if (!ref->name || !is_service(ref) || ref->port <= 0 || ref->port > 65535)
         return 500; /* InvalidKind, or a Service without a port */
     const char *ns = gg_ref_ns(ref, route->ns);
     if (!backend_permitted(b, route, ref, ns))
         return 500; /* RefNotPermitted */
-    if (!gg_store_find(b->s, GG_KIND_SERVICE, ns, ref->name))
+    const struct gg_object *svc = gg_store_find(b->s, GG_KIND_SERVICE, ns, ref->name);
+    if (!svc)
         return 500; /* BackendNotFound */
+    const struct gg_service *sv = &svc->u.service;
+    const struct gg_service_port *sp = NULL;
+    for (size_t i = 0; i < sv->n_ports && !sp; i++)
+        if (sv->ports[i].port == ref->port)
+            sp = &sv->ports[i];
+    if (!sp)
+        return 500; /* BackendNotFound: the Service has no such port */
+    if (sv->type && strcmp(sv->type, "ExternalName") == 0)
+        return 500; /* not resolved by gateguard */
+    service_endpoints(b, svc, sp, eps);
     return 0;
 }
 
-static void build_backends(struct build *b, const struct gg_object *route, const struct gg_rule *r,
-                           struct rt_rule *out)
+static void build_edits(struct build *b, const struct gg_header_mod *hm, struct gg_header_edits *e)
 {
-    struct rt_backend *v = gg_arena_alloc(b->a, (r->n_backend_refs + 1) * sizeof(*v));
+    struct gg_http1_header *set = gg_arena_alloc(b->a, (hm->n_set + 1u) * sizeof(*set));
+    struct gg_http1_header *add = gg_arena_alloc(b->a, (hm->n_add + 1u) * sizeof(*add));
+    struct gg_str *rm = gg_arena_alloc(b->a, (hm->n_remove + 1u) * sizeof(*rm));
+    size_t ns = 0, na = 0, nr = 0;
+    for (size_t i = 0; i < hm->n_set; i++)
+        if (hm->set[i].name && hm->set[i].value)
+            set[ns++] =
+                (struct gg_http1_header){dup_str(b, hm->set[i].name), dup_str(b, hm->set[i].value)};
+    for (size_t i = 0; i < hm->n_add; i++)
+        if (hm->add[i].name && hm->add[i].value)
+            add[na++] =
+                (struct gg_http1_header){dup_str(b, hm->add[i].name), dup_str(b, hm->add[i].value)};
+    for (size_t i = 0; i < hm->n_remove; i++)
+        if (hm->remove[i])
+            rm[nr++] = dup_str(b, hm->remove[i]);
+    *e = (struct gg_header_edits){set, add, rm, ns, na, nr};
+}
+
+/* A header value or a path may not carry CR, LF or NUL into a request the
+ * proxy writes; the schema refuses them, but the table is built from what
+ * the store holds. */
+static bool is_clean(const char *s)
+{
+    return !s || !strpbrk(s, "\r\n");
+}
+
+static bool edits_clean(const struct gg_header_mod *hm)
+{
+    for (size_t i = 0; i < hm->n_set; i++)
+        if (!is_clean(hm->set[i].name) || !is_clean(hm->set[i].value))
+            return false;
+    for (size_t i = 0; i < hm->n_add; i++)
+        if (!is_clean(hm->add[i].name) || !is_clean(hm->add[i].value))
+            return false;
+    for (size_t i = 0; i < hm->n_remove; i++)
+        if (!is_clean(hm->remove[i]))
+            return false;
+    return true;
+}
+
+static bool path_mod(const struct gg_path_mod *pm, uint8_t *mod, const char **path, struct build *b)
+{
+    switch (pm->type) {
+    case GG_PATH_MOD_NONE:
+        *mod = RT_PATH_KEEP;
+        return true;
+    case GG_PATH_MOD_FULL:
+    case GG_PATH_MOD_PREFIX:
+        if (!pm->value || pm->value[0] != '/' || !is_clean(pm->value))
+            return false;
+        *mod = pm->type == GG_PATH_MOD_FULL ? RT_PATH_FULL : RT_PATH_PREFIX;
+        *path = dup(b, pm->value);
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* ", "-joined copy of <v>, or NULL for none. */
+static const char *join(struct build *b, const char *const *v, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += (v[i] ? strlen(v[i]) : 0) + 2;
+    if (n == 0)
+        return NULL;
+    char *out = gg_arena_alloc(b->a, len), *p = out;
+    for (size_t i = 0; i < n; i++) {
+        if (!v[i] || !is_clean(v[i]))
+            continue;
+        p += sprintf(p, "%s%s", p == out ? "" : ", ", v[i]);
+    }
+    return p == out ? NULL : out;
+}
+
+static const struct rt_cors *build_cors(struct build *b, const struct gg_cors *c)
+{
+    struct rt_cors *out = gg_arena_alloc(b->a, sizeof(*out));
+    const char **origins = gg_arena_alloc(b->a, (c->n_allow_origins + 1u) * sizeof(*origins));
+    for (size_t i = 0; i < c->n_allow_origins; i++)
+        if (c->allow_origins[i])
+            origins[out->n_origins++] = dup(b, c->allow_origins[i]);
+    out->origins = origins;
+    out->methods = join(b, c->allow_methods, c->n_allow_methods);
+    out->headers = join(b, c->allow_headers, c->n_allow_headers);
+    out->expose = join(b, c->expose_headers, c->n_expose_headers);
+    out->max_age = c->max_age;
+    out->allow_credentials = c->allow_credentials;
+    return out;
+}
+
+static void add_mirror(struct build *b, const struct gg_object *route,
+                       const struct gg_mirror_filter *mf, struct rt_mirror *m, size_t *n)
+{
+    if (mf->denominator <= 0 || mf->numerator <= 0)
+        return; /* mirrors nothing */
+    struct rt_mirror *x = &m[*n];
+    if (resolve_endpoints(b, route, &mf->backend_ref, &x->eps) != 0)
+        return; /* a mirror that cannot be served is skipped, not an error */
+    x->numerator = (uint32_t)mf->numerator;
+    x->denominator = (uint32_t)mf->denominator;
+    x->rr_slot = b->t->n_slots++;
+    (*n)++;
+}
+
+/* Applies rule-level filters to <out>; false when one cannot be honoured
+ * (an ExtensionRef or type gateguard does not implement, a malformed
+ * value): such a rule answers 500, as the spec asks. */
+static bool rule_filters(struct build *b, const struct gg_object *route, const struct gg_rule *r,
+                         struct rt_rule *out)
+{
+    struct rt_mirror *m = gg_arena_alloc(b->a, (r->n_filters + 1u) * sizeof(*m));
+    size_t nm = 0;
+    bool ok = true;
+    for (size_t i = 0; i < r->n_filters; i++) {
+        const struct gg_filter *f = &r->filters[i];
+        switch (f->type) {
+        case GG_FILTER_REQUEST_HEADER_MODIFIER:
+            ok = ok && edits_clean(&f->u.header);
+            build_edits(b, &f->u.header, &out->req_edits);
+            break;
+        case GG_FILTER_RESPONSE_HEADER_MODIFIER:
+            ok = ok && edits_clean(&f->u.header);
+            build_edits(b, &f->u.header, &out->resp_edits);
+            break;
+        case GG_FILTER_REQUEST_REDIRECT: {
+            const struct gg_redirect *rd = &f->u.redirect;
+            struct rt_redirect *x = gg_arena_alloc(b->a, sizeof(*x));
+            x->scheme = dup(b, rd->scheme);
+            x->hostname = dup(b, rd->hostname);
+            x->port = rd->port > 0 && rd->port <= 65535 ? rd->port : 0;
+            x->status = rd->status_code ? rd->status_code : 302;
+            ok = ok && is_clean(rd->scheme) && is_clean(rd->hostname) &&
+                 path_mod(&rd->path, &x->path_mod, &x->path, b);
+            out->redirect = x;
+            break;
+        }
+        case GG_FILTER_URL_REWRITE: {
+            struct rt_rewrite *x = gg_arena_alloc(b->a, sizeof(*x));
+            x->hostname = dup(b, f->u.rewrite.hostname);
+            ok = ok && is_clean(f->u.rewrite.hostname) &&
+                 path_mod(&f->u.rewrite.path, &x->path_mod, &x->path, b);
+            out->rewrite = x;
+            break;
+        }
+        case GG_FILTER_REQUEST_MIRROR:
+            add_mirror(b, route, &f->u.mirror, m, &nm);
+            break;
+        case GG_FILTER_CORS:
+            out->cors = build_cors(b, &f->u.cors);
+            break;
+        default:
+            ok = false;
+        }
+    }
+    out->mirrors = m;
+    out->n_mirrors = nm;
+    return ok;
+}
+
+/* Backend-level filters: header modifiers only; anything else makes the
+ * backend answer 500 when chosen. */
+static bool backend_filters(struct build *b, const struct gg_backend_extra *x,
+                            struct rt_backend *be)
+{
+    bool ok = true;
+    for (size_t i = 0; x && i < x->n_filters; i++) {
+        const struct gg_filter *f = &x->filters[i];
+        if (f->type == GG_FILTER_REQUEST_HEADER_MODIFIER && edits_clean(&f->u.header))
+            build_edits(b, &f->u.header, &be->req_edits);
+        else if (f->type == GG_FILTER_RESPONSE_HEADER_MODIFIER && edits_clean(&f->u.header))
+            build_edits(b, &f->u.header, &be->resp_edits);
+        else
+            ok = false;
+    }
+    return ok;
+}
+
+static uint32_t timeout_ms(int64_t ms)
+{
+    return ms > 0 && ms < UINT32_MAX ? (uint32_t)ms : 0;
+}
+
+static void build_rule(struct build *b, const struct gg_object *route, const struct gg_rule *r,
+                       struct rt_rule *out)
+{
+    struct rt_backend *v = gg_arena_alloc(b->a, (r->n_backend_refs + 1u) * sizeof(*v));
     for (size_t i = 0; i < r->n_backend_refs; i++) {
         const struct gg_ref *ref = &r->backend_refs[i];
+        const struct gg_backend_extra *x = r->backend_extras ? &r->backend_extras[i] : NULL;
         struct rt_backend *be = &v[i];
         const char *ns = gg_ref_ns(ref, route->ns);
         size_t n = strlen(ns) + (ref->name ? strlen(ref->name) : 0) + 16;
         char *name = gg_arena_alloc(b->a, n);
         snprintf(name, n, "%s/%s:%d", ns, ref->name ? ref->name : "", (int)ref->port);
         be->name = name;
-        be->weight = 1;
+        be->weight = x ? (x->weight > 0 ? (uint32_t)x->weight : 0) : 1;
         be->status = resolve_endpoints(b, route, ref, &be->eps);
+        if (!backend_filters(b, x, be))
+            be->status = 500;
         be->rr_slot = b->t->n_slots++;
         out->total_weight += be->weight;
     }
@@ -301,20 +551,10 @@ static void build_backends(struct build *b, const struct gg_object *route, const
     out->n_backends = r->n_backend_refs;
     out->wrr_slot = b->t->n_slots;
     b->t->n_slots += (uint32_t)r->n_backend_refs;
-
-    struct rt_mirror *m = gg_arena_alloc(b->a, (r->n_mirrors + 1) * sizeof(*m));
-    size_t k = 0;
-    for (size_t i = 0; i < r->n_mirrors; i++) {
-        if (r->mirrors[i].backend_index != GG_MIRROR_RULE_LEVEL)
-            continue;
-        if (resolve_endpoints(b, route, &r->mirrors[i].backend_ref, &m[k].eps) != 0)
-            continue;
-        m[k].numerator = m[k].denominator = 100;
-        m[k].rr_slot = b->t->n_slots++;
-        k++;
-    }
-    out->mirrors = m;
-    out->n_mirrors = k;
+    if (!rule_filters(b, route, r, out))
+        out->status = 500;
+    out->request_timeout_ms = timeout_ms(r->timeout_request_ms);
+    out->backend_timeout_ms = timeout_ms(r->timeout_backend_ms);
 }
 
 /* The rule <index> of <route>, built on first use. */
@@ -327,7 +567,7 @@ static struct rt_rule *rule_of(struct build *b, const struct gg_object *route, s
     struct rt_rule *rule = gg_arena_alloc(b->a, sizeof(*rule));
     rule->route = route_key(b, route);
     rule->index = (int)index;
-    build_backends(b, route, r, rule);
+    build_rule(b, route, r, rule);
     pair_add(b, &b->rules, route, r, rule);
     return rule;
 }
@@ -343,8 +583,8 @@ static const struct rt_kv *build_kvs(struct build *b, const struct gg_kv_match *
             *ok = false;
             continue;
         }
-        v[i].name = in[i].name;
-        v[i].value = in[i].value;
+        v[i].name = dup(b, in[i].name);
+        v[i].value = dup(b, in[i].value);
         v[i].value_len = strlen(in[i].value);
         v[i].type = in[i].type;
         if (in[i].type == GG_MATCH_REGULAR_EXPRESSION) {
@@ -364,7 +604,7 @@ static bool build_match(struct build *b, const struct gg_http_match *hm, struct 
 {
     bool ok = true;
     m->path_type = hm->path_type;
-    m->path = hm->path ? hm->path : "/";
+    m->path = dup(b, hm->path ? hm->path : "/");
     m->path_len = strlen(m->path);
     switch (hm->path_type) {
     case GG_MATCH_PATH_PREFIX:
@@ -381,7 +621,7 @@ static bool build_match(struct build *b, const struct gg_http_match *hm, struct 
     default:
         ok = false;
     }
-    m->method = hm->method;
+    m->method = dup(b, hm->method);
     m->headers = build_kvs(b, hm->headers, hm->n_headers, &ok);
     m->n_headers = hm->n_headers;
     m->query = build_kvs(b, hm->query_params, hm->n_query_params, &ok);
@@ -518,8 +758,18 @@ static bool listener_cert(struct build *b, const struct gg_object *owner, const 
     const struct gg_object *sec = gg_store_find(b->s, GG_KIND_SECRET, ns, ref->name);
     if (!sec)
         return false;
-    (void)out;
-    return false; /* the model keeps no Secret data yet */
+    const struct gg_secret *sv = &sec->u.secret;
+    if (sv->tls_crt.state != GG_BLOB_OK || sv->tls_key.state != GG_BLOB_OK)
+        return false; /* InvalidCertificateRef; whether the PEM parses is the TLS layer's */
+    unsigned char *crt = gg_arena_alloc(b->a, sv->tls_crt.len + 1u);
+    unsigned char *key = gg_arena_alloc(b->a, sv->tls_key.len + 1u);
+    memcpy(crt, sv->tls_crt.bytes, sv->tls_crt.len);
+    memcpy(key, sv->tls_key.bytes, sv->tls_key.len);
+    size_t n = strlen(ns) + strlen(ref->name) + 2;
+    char *name = gg_arena_alloc(b->a, n);
+    snprintf(name, n, "%s/%s", ns, ref->name);
+    *out = (struct gg_table_cert){NULL, crt, key, sv->tls_crt.len, sv->tls_key.len, name};
+    return true;
 }
 
 /* Places listener <l> of <owner> in its frontend; NULL when it is not

@@ -375,3 +375,148 @@ Test(route_build, listenersets_the_gateway_admits_add_listeners_after_its_own)
     ASSERT_NO_ROUTE(plan(&c, "shop.example.com", "/"));
     ctx_clear(&c);
 }
+
+#define SVC_IP(ns, name, ip, port)                                                                 \
+    "apiVersion: v1\nkind: Service\nmetadata: {name: " name ", namespace: " ns "}\n"               \
+    "spec: {clusterIP: " ip ", ports: [{port: " port "}]}\n---\n"
+
+Test(route_build, the_table_outlives_the_store_it_was_built_from)
+{
+    struct ctx c;
+    ctx_init(&c, CLASS GATEWAY(HTTP_ALL) SVC_IP("apps", "web", "10.0.0.7", "8080") ROUTE(
+                     "apps", "web", "2024-02-01T00:00:00Z",
+                     "  parentRefs: [{name: gw, namespace: infra}]\n"
+                     "  hostnames: [web.example.com]\n"
+                     "  rules:\n"
+                     "  - matches: [{path: {type: Exact, value: /exact}, method: GET,"
+                     " headers: [{name: x-h, value: v}], queryParams: [{name: q, value: \"1\"}]}]\n"
+                     "    filters: [{type: RequestHeaderModifier, requestHeaderModifier:"
+                     " {set: [{name: x-set, value: s}]}}]\n"
+                     "    backendRefs: [{name: web, port: 8080}]\n"));
+    gg_store_free(c.s);
+    c.s = gg_store_new(); /* what ctx_clear frees */
+    struct gg_http1_header h[] = {{{"x-h", 3}, {"v", 1}}};
+    struct gg_plan p = plan_full(&c, 80, "GET", "web.example.com", "/exact?q=1", h, 1);
+    ASSERT_ROUTE(p, "apps/web", 0);
+    cr_assert_eq(p.action, GG_PLAN_FORWARD);
+    bool set = false;
+    for (size_t i = 0; i < p.n_headers; i++)
+        set |= p.headers[i].name.len == 5 && memcmp(p.headers[i].value.ptr, "s", 1) == 0;
+    cr_assert(set, "x-set: s was not applied");
+    ctx_clear(&c);
+}
+
+Test(route_build, backends_resolve_to_the_service_cluster_ip_and_port_with_weights)
+{
+    struct ctx c;
+    ctx_init(&c, CLASS GATEWAY(HTTP_ALL) SVC_IP("apps", "a", "10.0.0.1", "80")
+                     SVC_IP("apps", "b", "10.0.0.2", "81") SVC_IP("apps", "none", "None", "80")
+                         ROUTE("apps", "split", "2024-02-01T00:00:00Z",
+                               "  parentRefs: [{name: gw, namespace: infra}]\n"
+                               "  rules:\n"
+                               "  - matches: [{path: {type: PathPrefix, value: /split}}]\n"
+                               "    backendRefs: [{name: a, port: 80, weight: 3},"
+                               " {name: b, port: 81, weight: 1}, {name: a, port: 80, weight: 0}]\n"
+                               "  - matches: [{path: {type: PathPrefix, value: /wrong-port}}]\n"
+                               "    backendRefs: [{name: a, port: 9999}]\n"
+                               "  - matches: [{path: {type: PathPrefix, value: /headless}}]\n"
+                               "    backendRefs: [{name: none, port: 80}]\n"));
+    int to_a = 0, to_b = 0;
+    for (int i = 0; i < 400; i++) {
+        struct gg_plan p = plan(&c, "h", "/split");
+        cr_assert_eq(p.action, GG_PLAN_FORWARD);
+        const struct sockaddr_in *sin = (const struct sockaddr_in *)&p.endpoint->addr;
+        if (sin->sin_addr.s_addr == htonl(0x0a000001) && ntohs(sin->sin_port) == 80)
+            to_a++;
+        else if (sin->sin_addr.s_addr == htonl(0x0a000002) && ntohs(sin->sin_port) == 81)
+            to_b++;
+        else
+            cr_assert_fail("forwarded to an address no backend has");
+    }
+    cr_assert_eq(to_a, 300, "a: %d", to_a);
+    cr_assert_eq(to_b, 100, "b: %d", to_b);
+    cr_assert_eq(plan(&c, "h", "/wrong-port").status, 500, "a port the Service lacks");
+    cr_assert_eq(plan(&c, "h", "/headless").status, 503, "no address to send to");
+    ctx_clear(&c);
+}
+
+Test(route_build, filters_become_the_plan)
+{
+    struct ctx c;
+    ctx_init(&c,
+             CLASS GATEWAY(HTTP_ALL) SVC_IP("apps", "web", "10.0.0.1", "80") ROUTE(
+                 "apps", "f", "2024-02-01T00:00:00Z",
+                 "  parentRefs: [{name: gw, namespace: infra}]\n"
+                 "  rules:\n"
+                 "  - matches: [{path: {type: PathPrefix, value: /redirect}}]\n"
+                 "    filters: [{type: RequestRedirect, requestRedirect: {scheme: https,"
+                 " hostname: other.example.com, statusCode: 301}}]\n"
+                 "  - matches: [{path: {type: PathPrefix, value: /rewrite}}]\n"
+                 "    filters: [{type: URLRewrite, urlRewrite: {hostname: up.example.com,"
+                 " path: {type: ReplacePrefixMatch, replacePrefixMatch: /new}}}]\n"
+                 "    backendRefs: [{name: web, port: 80}]\n"
+                 "    timeouts: {request: 10s, backendRequest: 1500ms}\n"
+                 "  - matches: [{path: {type: PathPrefix, value: /ext}}]\n"
+                 "    filters: [{type: ExtensionRef, extensionRef: {group: example.com, kind: X,"
+                 " name: x}}]\n"
+                 "    backendRefs: [{name: web, port: 80}]\n"
+                 "  - matches: [{path: {type: PathPrefix, value: /resp}}]\n"
+                 "    backendRefs:\n"
+                 "    - name: web\n      port: 80\n"
+                 "      filters: [{type: ResponseHeaderModifier, responseHeaderModifier:"
+                 " {add: [{name: x-b, value: \"1\"}]}}]\n"));
+    struct gg_plan p = plan(&c, "h", "/redirect/x");
+    cr_assert_eq(p.status, 301);
+    cr_assert(p.location.len && strncmp(p.location.ptr, "https://other.example.com/redirect/x",
+                                        p.location.len) == 0,
+              "%.*s", (int)p.location.len, p.location.ptr);
+    p = plan(&c, "h", "/rewrite/a?z=1");
+    cr_assert_eq(p.action, GG_PLAN_FORWARD);
+    cr_assert(p.target.len == 10 && memcmp(p.target.ptr, "/new/a?z=1", 10) == 0, "%.*s",
+              (int)p.target.len, p.target.ptr);
+    cr_assert(p.host.len == 14 && memcmp(p.host.ptr, "up.example.com", 14) == 0);
+    cr_assert_eq(p.request_timeout_ms, 10000);
+    cr_assert_eq(p.backend_timeout_ms, 1500);
+    cr_assert_eq(plan(&c, "h", "/ext").status, 500, "an ExtensionRef gateguard cannot honour");
+    p = plan(&c, "h", "/resp");
+    cr_assert_eq(p.action, GG_PLAN_FORWARD);
+    cr_assert_eq(p.response_edits.n_add, 1);
+    ctx_clear(&c);
+}
+
+Test(route_build, https_listeners_take_their_certificate_from_a_tls_secret)
+{
+    struct ctx c;
+    /* "Y2VydA==" is "cert", "a2V5" is "key" */
+    ctx_init(
+        &c,
+        CLASS GATEWAY(
+            "  - {name: a, port: 443, protocol: HTTPS, hostname: a.example.com,"
+            " tls: {certificateRefs: [{name: missing}, {name: a}]}}\n"
+            "  - {name: b, port: 443, protocol: HTTPS, hostname: b.example.com,"
+            " tls: {certificateRefs: [{name: b, namespace: certs}]}}\n"
+            "  - {name: bad, port: 443, protocol: HTTPS,"
+            " tls: {certificateRefs: [{name: bad}]}}\n") "apiVersion: v1\nkind: Secret\nmetadata: "
+                                                         "{name: a, namespace: infra}\n"
+                                                         "type: kubernetes.io/tls\ndata: {tls.crt: "
+                                                         "Y2VydA==, tls.key: a2V5}\n---\n"
+                                                         "apiVersion: v1\nkind: Secret\nmetadata: "
+                                                         "{name: b, namespace: certs}\n"
+                                                         "type: kubernetes.io/tls\ndata: {tls.crt: "
+                                                         "Y2VydA==, tls.key: a2V5}\n---\n"
+                                                         "apiVersion: v1\nkind: Secret\nmetadata: "
+                                                         "{name: bad, namespace: infra}\n"
+                                                         "type: kubernetes.io/tls\ndata: {tls.crt: "
+                                                         "\"!!\", tls.key: a2V5}\n---\n");
+    cr_assert_eq(gg_route_table_count_frontends(c.t), 1);
+    const struct gg_table_frontend *fe = gg_route_table_frontend(c.t, 0);
+    cr_assert(fe->is_tls);
+    cr_assert_eq(fe->n_certs, 1, "b needs a ReferenceGrant, bad does not decode");
+    const struct gg_table_cert *cert = gg_route_table_find_cert(fe, "a.example.com");
+    cr_assert_not_null(cert);
+    cr_assert_str_eq(cert->secret, "infra/a");
+    cr_assert(cert->cert_len == 4 && memcmp(cert->cert_pem, "cert", 4) == 0);
+    cr_assert(cert->key_len == 3 && memcmp(cert->key_pem, "key", 3) == 0);
+    cr_assert_null(gg_route_table_find_cert(fe, "b.example.com"));
+    ctx_clear(&c);
+}
