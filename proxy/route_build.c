@@ -33,7 +33,7 @@
 
 #include "proxy/gateways.h"
 #include "proxy/route_internal.h"
-#include "validation/cross_internal.h"
+#include "validation/attach.h"
 #include "validation/hostname.h"
 #include "validation/store.h"
 #include "validation/xalloc.h"
@@ -271,8 +271,8 @@ static bool backend_permitted(struct build *b, const struct gg_object *route,
 {
     if (strcmp(route->ns, to_ns) == 0)
         return true;
-    return cross_ref_permitted(b->s, GG_GROUP, gg_model_kind_name(route->kind), route->ns, to_ns,
-                               ref->group, ref->kind, ref->name, NULL, NULL);
+    return gg_attach_ref_permitted(b->s, GG_GROUP, gg_model_kind_name(route->kind), route->ns,
+                                   to_ns, ref->group, ref->kind, ref->name, NULL, NULL);
 }
 
 static bool is_service(const struct gg_ref *ref)
@@ -712,10 +712,10 @@ static bool attach_cb(const struct gg_object *route, size_t parent_index, void *
     if (route->kind != GG_KIND_HTTPROUTE || parent_index >= route->u.route.n_parent_refs)
         return true;
     const struct gg_ref *ref = &route->u.route.parent_refs[parent_index];
-    struct ns_view nsv;
-    cross_ns_view(w->b->s, route->ns, &nsv);
+    struct gg_ns_view nsv;
+    gg_attach_ns_view(w->b->s, route->ns, &nsv);
     uint64_t mask = 0;
-    if (cross_attach_eval(route, ref, w->parent, &nsv, &mask) != ATT_OK)
+    if (gg_attach_route(route, ref, w->parent, &nsv, &mask) != GG_ATTACH_OK)
         return true;
     for (size_t i = 0; i < w->n_placed && i < 64; i++)
         if ((mask & (1ULL << i)) && w->placed[i])
@@ -752,8 +752,8 @@ static bool listener_cert(struct build *b, const struct gg_object *owner, const 
         return false;
     const char *ns = gg_ref_ns(ref, owner->ns);
     if (strcmp(ns, owner->ns) != 0 &&
-        !cross_ref_permitted(b->s, GG_GROUP, gg_model_kind_name(owner->kind), owner->ns, ns, "",
-                             "Secret", ref->name, NULL, NULL))
+        !gg_attach_ref_permitted(b->s, GG_GROUP, gg_model_kind_name(owner->kind), owner->ns, ns, "",
+                                 "Secret", ref->name, NULL, NULL))
         return false;
     const struct gg_object *sec = gg_store_find(b->s, GG_KIND_SECRET, ns, ref->name);
     if (!sec)
@@ -824,7 +824,7 @@ static void build_parent(struct build *b, const struct gg_object *parent,
                          const struct sockaddr_storage *addr)
 {
     size_t n;
-    const struct gg_listener *l = cross_listeners(parent, &n);
+    const struct gg_listener *l = gg_attach_listeners(parent, &n);
     struct l_build **placed = gg_xcalloc(n + 1, sizeof(*placed));
     for (size_t i = 0; i < n; i++)
         placed[i] = place_listener(b, parent, addr, &l[i]);
@@ -850,9 +850,9 @@ static bool gw_collect(const struct gg_object *o, void *ctx)
 static bool ls_collect(const struct gg_object *o, void *ctx)
 {
     struct obj_list *l = ctx;
-    struct ns_view nsv;
-    cross_ns_view(l->b->s, o->ns, &nsv);
-    if (cross_gateway_admits_listenerset(l->gw, &nsv))
+    struct gg_ns_view nsv;
+    gg_attach_ns_view(l->b->s, o->ns, &nsv);
+    if (gg_attach_gateway_admits_listenerset(l->gw, &nsv, NULL))
         *VEC_PUSH(l->v) = o;
     return true;
 }
@@ -861,7 +861,7 @@ static int spec_order(const void *pa, const void *pb)
 {
     const struct gg_object *a = *(const struct gg_object *const *)pa;
     const struct gg_object *b = *(const struct gg_object *const *)pb;
-    return cross_comes_first(a, b) ? -1 : cross_comes_first(b, a) ? 1 : 0;
+    return gg_attach_comes_first(a, b) ? -1 : gg_attach_comes_first(b, a) ? 1 : 0;
 }
 
 static void sort_objects(const struct gg_object **v, size_t n)

@@ -15,7 +15,7 @@
 
 #include "proxy/features.h"
 #include "proxy/route_table.h"
-#include "validation/cross_internal.h"
+#include "validation/attach.h"
 #include "validation/hostname.h"
 #include "validation/store.h"
 #include "validation/xalloc.h"
@@ -67,20 +67,20 @@ static bool gateway_has_parameters(const struct gg_object *gw)
 static const struct gg_object *v_find_parent(const struct gg_store *s, const struct gg_ref *ref,
                                              const char *ns)
 {
-    return cross_find_parent(s, ref, ns);
+    return gg_attach_find_parent(s, ref, ns);
 }
 
 static const char *v_listener_conflict(const struct gg_listener *a, const struct gg_listener *b)
 {
-    return cross_listener_conflict(a, b);
+    return gg_attach_listener_conflict(a, b);
 }
 
 static bool v_listenerset_admitted(const struct gg_store *s, const struct gg_object *gw,
                                    const struct gg_object *lso)
 {
-    struct ns_view nsv;
-    cross_ns_view(s, lso->ns, &nsv);
-    return cross_gateway_admits_listenerset(gw, &nsv);
+    struct gg_ns_view nsv;
+    gg_attach_ns_view(s, lso->ns, &nsv);
+    return gg_attach_gateway_admits_listenerset(gw, &nsv, NULL);
 }
 
 struct ls_conflict {
@@ -100,11 +100,11 @@ struct ls_scan {
 static bool ls_scan_cb(const struct gg_object *m, void *arg)
 {
     struct ls_scan *sc = arg;
-    if (cross_same_object(m, sc->lso) || !cross_comes_first(m, sc->lso) ||
+    if (gg_attach_same_object(m, sc->lso) || !gg_attach_comes_first(m, sc->lso) ||
         !v_listenerset_admitted(sc->s, sc->gw, m))
         return true;
     for (size_t k = 0; k < m->u.listenerset.n_listeners; k++) {
-        const char *why = cross_listener_conflict(sc->mine, &m->u.listenerset.listeners[k]);
+        const char *why = gg_attach_listener_conflict(sc->mine, &m->u.listenerset.listeners[k]);
         if (!why)
             continue;
         sc->cf->reason = why;
@@ -124,7 +124,7 @@ static bool v_listenerset_conflict(const struct gg_store *s, const struct gg_obj
 {
     const struct gg_gateway *g = &gw->u.gateway;
     for (size_t k = 0; k < g->n_listeners; k++) {
-        const char *why = cross_listener_conflict(mine, &g->listeners[k]);
+        const char *why = gg_attach_listener_conflict(mine, &g->listeners[k]);
         if (!why)
             continue;
         cf->reason = why;
@@ -158,30 +158,30 @@ static void v_route_parent(const struct gg_store *s, const struct gg_object *rou
             return;
         }
     }
-    struct ns_view nsv;
-    cross_ns_view(s, route->ns, &nsv);
+    struct gg_ns_view nsv;
+    gg_attach_ns_view(s, route->ns, &nsv);
     const char *pk = gg_model_kind_name(parent->kind);
-    switch (cross_attach_eval(route, ref, parent, &nsv, mask)) {
-    case ATT_OK:
+    switch (gg_attach_route(route, ref, parent, &nsv, mask)) {
+    case GG_ATTACH_OK:
         break;
-    case ATT_NO_LISTENER:
+    case GG_ATTACH_NO_LISTENER:
         refuse(v, "NoMatchingParent", "%s \"%s/%s\" has no listener matching %s%s%s", pk,
                parent->ns, parent->name, ref->section_name ? "sectionName " : "port",
                ref->section_name ? ref->section_name : "",
                ref->section_name ? (ref->port ? " and port" : "") : "");
         break;
-    case ATT_NOT_ALLOWED:
+    case GG_ATTACH_NOT_ADMITTED:
         refuse(v, "NotAllowedByListeners",
                "no listener of %s \"%s/%s\" allows %s from namespace \"%s\"", pk, parent->ns,
                parent->name, gg_model_kind_name(route->kind), route->ns);
         break;
-    case ATT_UNKNOWN_NS:
+    case GG_ATTACH_UNKNOWN_NS:
         refuse(v, "NotAllowedByListeners",
                "the listeners of %s \"%s/%s\" select namespaces by label, and Namespace \"%s\" "
                "is not known",
                pk, parent->ns, parent->name, route->ns);
         break;
-    case ATT_NO_HOSTNAME:
+    case GG_ATTACH_NO_HOSTNAME:
         refuse(v, "NoMatchingListenerHostname",
                "no hostname of the route intersects a listener of %s \"%s/%s\"", pk, parent->ns,
                parent->name);
@@ -196,8 +196,8 @@ static bool ref_permitted(const struct gg_store *s, const struct gg_object *from
                           struct verdict *v)
 {
     if (strcmp(target, from->ns) == 0 ||
-        cross_ref_permitted(s, GG_GROUP, gg_model_kind_name(from->kind), from->ns, target, "", kind,
-                            ref->name, NULL, NULL))
+        gg_attach_ref_permitted(s, GG_GROUP, gg_model_kind_name(from->kind), from->ns, target, "",
+                                kind, ref->name, NULL, NULL))
         return true;
     refuse(v, "RefNotPermitted",
            "no ReferenceGrant in namespace \"%s\" allows %s from \"%s\" to %s \"%s\"", target,
@@ -880,7 +880,7 @@ static void ignored_hostname(const struct gg_object *r, const struct gg_object *
                              uint64_t mask, char *out, size_t len)
 {
     size_t n;
-    const struct gg_listener *l = cross_listeners(parent, &n);
+    const struct gg_listener *l = gg_attach_listeners(parent, &n);
     out[0] = '\0';
     for (size_t h = 0; h < r->u.route.n_hostnames; h++) {
         const char *host = r->u.route.hostnames[h];

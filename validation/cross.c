@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Cross-object validation: entry points, reporting through the policy, and
- * the audit. The checks themselves are in cross_attach.c, cross_refgrant.c,
+/* Cross-object validation: the entry points and the audit. The verdicts
+ * are attach.c's, reporting is cross_report.c's, and the checks that report them
+ * are in cross_attach.c, cross_refgrant.c,
  * cross_hostname.c, cross_conflict.c, cross_listener.c and cross_impact.c.
  *
  * Objects arrive in any order (GitOps tools apply a route before its
@@ -54,146 +55,11 @@
  * did not have is refused as new even if the object is older. */
 #include "cross.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
 #include "cross_internal.h"
-
-void cross_ns_view(const struct gg_store *s, const char *ns, struct ns_view *v)
-{
-    const struct gg_object *o = gg_store_find(s, GG_KIND_NAMESPACE, NULL, ns);
-    v->name = ns;
-    v->labels = o ? o->u.ns.labels : NULL;
-    v->n_labels = o ? o->u.ns.n_labels : 0;
-    v->known = o != NULL;
-}
-
-/* The node <p> names in <root>, or its nearest ancestor that exists. */
-static const json_t *node_at(const json_t *root, const struct gg_path *p)
-{
-    const struct gg_path *steps[64];
-    size_t n = 0;
-    for (; p && p->step != GG_PATH_ROOT && n < 64; p = p->parent)
-        steps[n++] = p;
-    const json_t *cur = root;
-    while (cur && n > 0) {
-        const struct gg_path *s = steps[--n];
-        const json_t *next = NULL;
-        if (s->step == GG_PATH_INDEX)
-            next = json_is_array(cur) ? json_array_get(cur, s->index) : NULL;
-        else
-            next = json_is_object(cur) ? json_object_get(cur, s->name) : NULL;
-        if (!next)
-            break;
-        cur = next;
-    }
-    return cur;
-}
-
-void cross_report(struct cross *c, enum gg_check_id id, enum gg_severity sev, enum gg_err_type t,
-                  const struct gg_path *p, const char *value, const char *fmt, ...)
-{
-    enum gg_level level = gg_policy_level(c->pol, id);
-    if (level == GG_LEVEL_OFF)
-        return;
-    if (sev == GG_SEV_ERROR && level == GG_LEVEL_WARN)
-        sev = GG_SEV_WARNING;
-    va_list ap;
-    va_start(ap, fmt);
-    char *detail = gg_xvasprintf(fmt, ap);
-    va_end(ap);
-    const char *saved = c->errs->check;
-    c->errs->check = gg_check_name(id);
-    gg_errs_addf(c->errs, sev, t, p, c->json ? node_at(c->json, p) : NULL, value, "%s", detail);
-    c->errs->check = saved;
-    free(detail);
-}
-
-bool cross_comes_first(const struct gg_object *a, const struct gg_object *b)
-{
-    if (a->created != b->created)
-        return a->created < b->created;
-    int d = strcmp(a->ns, b->ns);
-    if (d)
-        return d < 0;
-    d = strcmp(a->name, b->name);
-    return d ? d < 0 : a->kind < b->kind;
-}
-
-bool cross_same_object(const struct gg_object *a, const struct gg_object *b)
-{
-    return a && b && a->kind == b->kind && strcmp(a->ns, b->ns) == 0 &&
-           strcmp(a->name, b->name) == 0;
-}
-
-void cross_name(const struct gg_object *o, struct gg_buf *out)
-{
-    if (gg_model_kind_is_namespaced(o->kind))
-        gg_buf_addf(out, "%s \"%s/%s\"", gg_model_kind_name(o->kind), o->ns, o->name);
-    else
-        gg_buf_addf(out, "%s \"%s\"", gg_model_kind_name(o->kind), o->name);
-}
-
-void cross_name_other(struct cross *c, const struct gg_object *other, struct gg_buf *out)
-{
-    const struct gg_object *self = c->o ? c->o : c->old;
-    if (self && strcmp(self->ns, other->ns) == 0) {
-        cross_name(other, out);
-        return;
-    }
-    switch (gg_policy_disclose(c->pol)) {
-    case GG_DISCLOSE_OBJECTS:
-        cross_name(other, out);
-        break;
-    case GG_DISCLOSE_NAMESPACES:
-        gg_buf_addf(out, "namespace \"%s\"", other->ns);
-        break;
-    default:
-        gg_buf_adds(out, "another namespace");
-        break;
-    }
-}
-
-void cross_name_other_kind(struct cross *c, const struct gg_object *other, struct gg_buf *out)
-{
-    const struct gg_object *self = c->o ? c->o : c->old;
-    enum gg_disclose d = gg_policy_disclose(c->pol);
-    if ((self && strcmp(self->ns, other->ns) == 0) || d == GG_DISCLOSE_OBJECTS) {
-        cross_name(other, out);
-        return;
-    }
-    const char *kind = gg_model_kind_name(other->kind);
-    const char *article = strchr("AEIOUH", kind[0]) ? "an" : "a";
-    if (d == GG_DISCLOSE_NAMESPACES)
-        gg_buf_addf(out, "%s %s of namespace \"%s\"", article, kind, other->ns);
-    else
-        gg_buf_addf(out, "%s %s of another namespace", article, kind);
-}
-
-const struct gg_object *cross_find_parent(const struct gg_store *s, const struct gg_ref *ref,
-                                          const char *ns)
-{
-    enum gg_model_kind k;
-    if (!gg_store_parent_kind(ref, &k))
-        return NULL;
-    return gg_store_find(s, k, gg_ref_ns(ref, ns), ref->name);
-}
-
-const struct gg_listener *cross_listeners(const struct gg_object *parent, size_t *n)
-{
-    if (parent->kind == GG_KIND_GATEWAY) {
-        *n = parent->u.gateway.n_listeners;
-        return parent->u.gateway.listeners;
-    }
-    if (parent->kind == GG_KIND_LISTENERSET) {
-        *n = parent->u.listenerset.n_listeners;
-        return parent->u.listenerset.listeners;
-    }
-    *n = 0;
-    return NULL;
-}
 
 /* --- entry points ----------------------------------------------------------- */
 
@@ -205,7 +71,7 @@ void gg_cross_check_object(const struct gg_store *s, const struct gg_policy *pol
     if (!subject)
         return;
     struct cross c = {s, pol, o, old, json, errs, {NULL, NULL, 0, false}};
-    cross_ns_view(s, subject->kind == GG_KIND_NAMESPACE ? subject->name : subject->ns, &c.ns);
+    gg_attach_ns_view(s, subject->kind == GG_KIND_NAMESPACE ? subject->name : subject->ns, &c.ns);
     if (!o) {
         cross_check_impact(&c);
         return;

@@ -12,113 +12,12 @@
 #include "hostname.h"
 #include "selector.h"
 
-bool cross_kind_fits_protocol(enum gg_model_kind kind, const char *protocol)
-{
-    if (!protocol)
-        return false;
-    if (strcmp(protocol, "HTTP") == 0 || strcmp(protocol, "HTTPS") == 0)
-        return kind == GG_KIND_HTTPROUTE || kind == GG_KIND_GRPCROUTE;
-    if (strcmp(protocol, "TLS") == 0 || strcmp(protocol, "TCP") == 0 ||
-        strcmp(protocol, "UDP") == 0)
-        return false; /* TLSRoute, TCPRoute, UDPRoute: not HTTP or gRPC */
-    /* implementation-specific protocols: only the implementation knows */
-    return true;
-}
-
-static bool kind_listed(const struct gg_listener *l, enum gg_model_kind kind)
-{
-    for (size_t i = 0; i < l->n_kinds; i++)
-        if (l->kinds[i].kind && strcmp(l->kinds[i].kind, gg_model_kind_name(kind)) == 0 &&
-            l->kinds[i].group && strcmp(l->kinds[i].group, GG_GROUP) == 0)
-            return true;
-    return false;
-}
-
-enum admit cross_listener_admits(const struct gg_listener *l, const char *parent_ns,
-                                 enum gg_model_kind kind, const struct ns_view *nsv)
-{
-    /* a listed kind the protocol cannot carry is InvalidRouteKinds: no route
-     * of that kind attaches either */
-    if ((l->n_kinds && !kind_listed(l, kind)) || !cross_kind_fits_protocol(kind, l->protocol))
-        return ADMIT_KIND;
-    switch (l->from) {
-    case GG_FROM_ALL:
-        return ADMIT_YES;
-    case GG_FROM_SAME:
-        return strcmp(nsv->name, parent_ns) == 0 ? ADMIT_YES : ADMIT_NAMESPACE;
-    case GG_FROM_SELECTOR:
-        if (!l->selector.is_set)
-            return ADMIT_NAMESPACE;
-        if (!nsv->known && gg_selector_needs_labels(&l->selector))
-            return ADMIT_UNKNOWN;
-        return gg_selector_matches(&l->selector, nsv->name, nsv->labels, nsv->n_labels)
-                   ? ADMIT_YES
-                   : ADMIT_NAMESPACE;
-    default:
-        return ADMIT_NAMESPACE;
-    }
-}
-
-static bool is_candidate(const struct gg_listener *l, const struct gg_ref *ref)
-{
-    return (!ref->section_name || (l->name && strcmp(l->name, ref->section_name) == 0)) &&
-           (!ref->port || l->port == ref->port);
-}
-
-static bool hostnames_meet(const struct gg_route *rt, const char *listener_host)
-{
-    bool any = false;
-    for (size_t h = 0; h < rt->n_hostnames; h++) {
-        if (!rt->hostnames[h])
-            continue;
-        any = true;
-        if (gg_hostname_intersects(rt->hostnames[h], listener_host))
-            return true;
-    }
-    return !any; /* a route without hostnames takes the listener's */
-}
-
-enum att_status cross_attach_eval(const struct gg_object *route, const struct gg_ref *ref,
-                                  const struct gg_object *parent, const struct ns_view *nsv,
-                                  uint64_t *mask)
-{
-    size_t n;
-    const struct gg_listener *l = cross_listeners(parent, &n);
-    bool candidate = false, admitted = false, unknown = false, ok = false;
-    uint64_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!is_candidate(&l[i], ref))
-            continue;
-        candidate = true;
-        enum admit a = cross_listener_admits(&l[i], parent->ns, route->kind, nsv);
-        if (a == ADMIT_UNKNOWN)
-            unknown = true;
-        if (a != ADMIT_YES)
-            continue;
-        admitted = true;
-        if (hostnames_meet(&route->u.route, l[i].hostname)) {
-            ok = true;
-            if (i < 64)
-                m |= 1ULL << i;
-        }
-    }
-    if (mask)
-        *mask = m;
-    if (!candidate)
-        return ATT_NO_LISTENER;
-    if (ok)
-        return ATT_OK;
-    if (unknown)
-        return ATT_UNKNOWN_NS;
-    return admitted ? ATT_NO_HOSTNAME : ATT_NOT_ALLOWED;
-}
-
 /* --- messages ----------------------------------------------------------- */
 
 static void add_listener_names(struct gg_buf *b, const struct gg_object *parent)
 {
     size_t n;
-    const struct gg_listener *l = cross_listeners(parent, &n);
+    const struct gg_listener *l = gg_attach_listeners(parent, &n);
     for (size_t i = 0; i < n && i < 8; i++)
         gg_buf_addf(b, "%s\"%s\"", i ? ", " : "", l[i].name ? l[i].name : "");
     if (n > 8)
@@ -128,7 +27,7 @@ static void add_listener_names(struct gg_buf *b, const struct gg_object *parent)
 static void add_ports(struct gg_buf *b, const struct gg_object *parent)
 {
     size_t n, shown = 0;
-    const struct gg_listener *l = cross_listeners(parent, &n);
+    const struct gg_listener *l = gg_attach_listeners(parent, &n);
     for (size_t i = 0; i < n; i++) {
         bool seen = false;
         for (size_t k = 0; k < i && !seen; k++)
@@ -145,7 +44,7 @@ static void no_listener(struct cross *c, const struct gg_path *pr, const struct 
     gg_buf_init(&b);
     cross_name(parent, &b);
     size_t n;
-    const struct gg_listener *l = cross_listeners(parent, &n);
+    const struct gg_listener *l = gg_attach_listeners(parent, &n);
     const struct gg_listener *named = NULL;
     for (size_t i = 0; i < n && ref->section_name; i++)
         if (l[i].name && strcmp(l[i].name, ref->section_name) == 0)
@@ -156,9 +55,10 @@ static void no_listener(struct cross *c, const struct gg_path *pr, const struct 
         struct gg_path p = gg_path_child(pr, "port");
         snprintf(value, sizeof(value), "%d", ref->port);
         cross_report(c, GG_CHECK_PARENT_ATTACHMENT, GG_SEV_ERROR, GG_ERR_NOT_FOUND, &p, value,
-                     "NoMatchingParent: listener \"%s\" of %s listens on port %d, not %d; "
+                     "%s: listener \"%s\" of %s listens on port %d, not %d; "
                      "fix the port or leave it out",
-                     named->name, b.data, named->port, ref->port);
+                     gg_reason_name(GG_REASON_NO_MATCHING_PARENT), named->name, b.data, named->port,
+                     ref->port);
     } else if (ref->section_name) {
         struct gg_path p = gg_path_child(pr, "sectionName");
         char *v = gg_errs_render_str(ref->section_name);
@@ -166,9 +66,10 @@ static void no_listener(struct cross *c, const struct gg_path *pr, const struct 
         gg_buf_init(&names);
         add_listener_names(&names, parent);
         cross_report(c, GG_CHECK_PARENT_ATTACHMENT, GG_SEV_ERROR, GG_ERR_NOT_FOUND, &p, v,
-                     "NoMatchingParent: %s has no listener named \"%s\"; use one of its "
+                     "%s: %s has no listener named \"%s\"; use one of its "
                      "listeners: %s",
-                     b.data, ref->section_name, names.data ? names.data : "");
+                     gg_reason_name(GG_REASON_NO_MATCHING_PARENT), b.data, ref->section_name,
+                     names.data ? names.data : "");
         gg_buf_clear(&names);
         free(v);
     } else {
@@ -178,8 +79,9 @@ static void no_listener(struct cross *c, const struct gg_path *pr, const struct 
         gg_buf_init(&ports);
         add_ports(&ports, parent);
         cross_report(c, GG_CHECK_PARENT_ATTACHMENT, GG_SEV_ERROR, GG_ERR_NOT_FOUND, &p, value,
-                     "NoMatchingParent: %s has no listener on port %d; use one of its ports: %s",
-                     b.data, ref->port, ports.data ? ports.data : "");
+                     "%s: %s has no listener on port %d; use one of its ports: %s",
+                     gg_reason_name(GG_REASON_NO_MATCHING_PARENT), b.data, ref->port,
+                     ports.data ? ports.data : "");
         gg_buf_clear(&ports);
     }
     gg_buf_clear(&b);
@@ -203,12 +105,12 @@ static const char *from_word(uint8_t from)
 
 /* Why listener <l> refuses the route, in words. */
 static void refusal(struct cross *c, const struct gg_listener *l, const struct gg_object *parent,
-                    enum admit a, struct gg_buf *b)
+                    enum gg_admit a, struct gg_buf *b)
 {
     const char *kind = gg_model_kind_name(c->o->kind);
     gg_buf_addf(b, "listener \"%s\" ", l->name ? l->name : "");
-    if (a == ADMIT_KIND) {
-        if (l->n_kinds && !kind_listed(l, c->o->kind)) {
+    if (a == GG_ADMIT_KIND) {
+        if (l->n_kinds && !gg_attach_kind_listed(l, c->o->kind)) {
             gg_buf_adds(b, "allows only kinds ");
             for (size_t i = 0; i < l->n_kinds; i++)
                 gg_buf_addf(b, "%s%s", i ? ", " : "", l->kinds[i].kind ? l->kinds[i].kind : "");
@@ -237,18 +139,18 @@ static void not_allowed(struct cross *c, const struct gg_path *pr, const struct 
                         const struct gg_object *parent, bool unknown)
 {
     size_t n;
-    const struct gg_listener *l = cross_listeners(parent, &n);
+    const struct gg_listener *l = gg_attach_listeners(parent, &n);
     struct gg_buf b;
     gg_buf_init(&b);
     size_t shown = 0;
     bool kind_only = true;
     for (size_t i = 0; i < n; i++) {
-        if (!is_candidate(&l[i], ref))
+        if (!gg_attach_is_candidate(&l[i], ref))
             continue;
-        enum admit a = cross_listener_admits(&l[i], parent->ns, c->o->kind, &c->ns);
-        if (a == ADMIT_YES)
+        enum gg_admit a = gg_attach_listener_admits(&l[i], parent->ns, c->o->kind, &c->ns);
+        if (a == GG_ADMIT_YES)
             continue;
-        kind_only = kind_only && a == ADMIT_KIND;
+        kind_only = kind_only && a == GG_ADMIT_KIND;
         if (shown == 4) {
             gg_buf_adds(&b, "; ...");
             break;
@@ -263,20 +165,23 @@ static void not_allowed(struct cross *c, const struct gg_path *pr, const struct 
     const char *kind = gg_model_kind_name(c->o->kind);
     if (unknown) {
         cross_report(c, GG_CHECK_REFERENT_EXISTS, GG_SEV_WARNING, GG_ERR_NOT_FOUND, pr, NULL,
-                     "NotAllowedByListeners: %s cannot be checked: %s; the route attaches only "
+                     "%s: %s cannot be checked: %s; the route attaches only "
                      "if Namespace \"%s\" has matching labels",
-                     who.data, b.data, c->o->ns);
+                     gg_reason_name(GG_REASON_NOT_ALLOWED_BY_LISTENERS), who.data, b.data,
+                     c->o->ns);
     } else if (kind_only) {
         cross_report(c, GG_CHECK_PARENT_ATTACHMENT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, pr, NULL,
-                     "NotAllowedByListeners: no listener of %s accepts %s: %s; attach to an "
+                     "%s: no listener of %s accepts %s: %s; attach to an "
                      "HTTP or HTTPS listener that allows %s",
-                     who.data, kind, b.data, kind);
+                     gg_reason_name(GG_REASON_NOT_ALLOWED_BY_LISTENERS), who.data, kind, b.data,
+                     kind);
     } else {
         cross_report(c, GG_CHECK_PARENT_ATTACHMENT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, pr, NULL,
-                     "NotAllowedByListeners: no listener of %s admits %s from namespace "
+                     "%s: no listener of %s admits %s from namespace "
                      "\"%s\": %s; have the Gateway's owner admit namespace \"%s\" in "
                      "allowedRoutes, or attach to a listener that does",
-                     who.data, kind, c->o->ns, b.data, c->o->ns);
+                     gg_reason_name(GG_REASON_NOT_ALLOWED_BY_LISTENERS), who.data, kind, c->o->ns,
+                     b.data, c->o->ns);
     }
     gg_buf_clear(&who);
     gg_buf_clear(&b);
@@ -285,15 +190,15 @@ static void not_allowed(struct cross *c, const struct gg_path *pr, const struct 
 static void no_hostname(struct cross *c, const struct gg_ref *ref, const struct gg_object *parent)
 {
     size_t n;
-    const struct gg_listener *l = cross_listeners(parent, &n);
+    const struct gg_listener *l = gg_attach_listeners(parent, &n);
     struct gg_buf b, who;
     gg_buf_init(&b);
     gg_buf_init(&who);
     size_t shown = 0;
     const char *first_host = NULL;
     for (size_t i = 0; i < n && shown < 4; i++) {
-        if (!is_candidate(&l[i], ref) ||
-            cross_listener_admits(&l[i], parent->ns, c->o->kind, &c->ns) != ADMIT_YES)
+        if (!gg_attach_is_candidate(&l[i], ref) ||
+            gg_attach_listener_admits(&l[i], parent->ns, c->o->kind, &c->ns) != GG_ADMIT_YES)
             continue;
         gg_buf_addf(&b, "%s\"%s\" (%s)", shown++ ? ", " : "", l[i].name ? l[i].name : "",
                     l[i].hostname);
@@ -304,8 +209,9 @@ static void no_hostname(struct cross *c, const struct gg_ref *ref, const struct 
     struct gg_path root = GG_PATH_ROOT_INIT, spec = gg_path_child(&root, "spec");
     struct gg_path p = gg_path_child(&spec, "hostnames");
     cross_report(c, GG_CHECK_HOSTNAME_INTERSECTION, GG_SEV_ERROR, GG_ERR_FORBIDDEN, &p, NULL,
-                 "NoMatchingListenerHostname: no hostname of the route intersects %s %s of %s; "
+                 "%s: no hostname of the route intersects %s %s of %s; "
                  "use a hostname that matches \"%s\"",
+                 gg_reason_name(GG_REASON_NO_MATCHING_LISTENER_HOSTNAME),
                  shown > 1 ? "listeners" : "listener", b.data ? b.data : "", who.data,
                  first_host ? first_host : "");
     gg_buf_clear(&who);
@@ -388,7 +294,7 @@ void cross_check_route_attach(struct cross *c)
         if (!gg_store_parent_kind(ref, &pk))
             continue; /* another kind of parent (a Service, for mesh): not ours */
         struct gg_path pr = gg_path_index(&refs, i);
-        const struct gg_object *parent = cross_find_parent(c->s, ref, c->o->ns);
+        const struct gg_object *parent = gg_attach_find_parent(c->s, ref, c->o->ns);
         if (!exempt) {
             attachment_policy(c, &pr, ref, parent);
             if (!has_hosts && !hostnames_required && needs_hostnames(c, ref, parent)) {
@@ -401,31 +307,31 @@ void cross_check_route_attach(struct cross *c)
             char *v = gg_xasprintf("%s/%s", gg_ref_ns(ref, c->o->ns), ref->name);
             char *q = gg_errs_render_str(v);
             cross_report(c, GG_CHECK_REFERENT_EXISTS, GG_SEV_ERROR, GG_ERR_NOT_FOUND, &pr, q,
-                         "NoMatchingParent: %s \"%s\" not found; the route stays unattached "
+                         "%s: %s \"%s\" not found; the route stays unattached "
                          "until it exists",
-                         gg_model_kind_name(pk), v);
+                         gg_reason_name(GG_REASON_NO_MATCHING_PARENT), gg_model_kind_name(pk), v);
             free(q);
             free(v);
             continue;
         }
         uint64_t mask = 0;
-        switch (cross_attach_eval(c->o, ref, parent, &c->ns, &mask)) {
-        case ATT_NO_LISTENER:
+        switch (gg_attach_route(c->o, ref, parent, &c->ns, &mask)) {
+        case GG_ATTACH_NO_LISTENER:
             no_listener(c, &pr, ref, parent);
             break;
-        case ATT_NOT_ALLOWED:
+        case GG_ATTACH_NOT_ADMITTED:
             not_allowed(c, &pr, ref, parent, false);
             break;
-        case ATT_UNKNOWN_NS:
+        case GG_ATTACH_UNKNOWN_NS:
             not_allowed(c, &pr, ref, parent, true);
             break;
-        case ATT_NO_HOSTNAME:
+        case GG_ATTACH_NO_HOSTNAME:
             no_hostname(c, ref, parent);
             break;
-        case ATT_OK: {
+        case GG_ATTACH_OK: {
             any_ok = true;
             size_t n;
-            const struct gg_listener *l = cross_listeners(parent, &n);
+            const struct gg_listener *l = gg_attach_listeners(parent, &n);
             for (size_t k = 0; k < n && k < 64; k++) {
                 if (!(mask & (1ULL << k)))
                     continue;
@@ -445,9 +351,9 @@ void cross_check_route_attach(struct cross *c)
             continue;
         struct gg_path p = gg_path_index(&hosts, h);
         cross_report(c, GG_CHECK_HOSTNAME_INTERSECTION, GG_SEV_WARNING, GG_ERR_INVALID, &p, NULL,
-                     "NoMatchingListenerHostname: \"%s\" matches no listener the route attaches "
+                     "%s: \"%s\" matches no listener the route attaches "
                      "to and is ignored; remove it or attach to a listener that serves it",
-                     rt->hostnames[h]);
+                     gg_reason_name(GG_REASON_NO_MATCHING_LISTENER_HOSTNAME), rt->hostnames[h]);
     }
 
     if (hostnames_required) {

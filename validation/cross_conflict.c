@@ -65,14 +65,14 @@ static bool share_listener(struct cross *c, const struct gg_ref *ra, const struc
         return !ra->section_name || !rb->section_name ||
                strcmp(ra->section_name, rb->section_name) == 0;
     }
-    struct ns_view nsv;
-    cross_ns_view(c->s, other->ns, &nsv);
+    struct gg_ns_view nsv;
+    gg_attach_ns_view(c->s, other->ns, &nsv);
     uint64_t ma = 0, mb = 0;
-    if (cross_attach_eval(c->o, ra, parent, &c->ns, &ma) != ATT_OK ||
-        cross_attach_eval(other, rb, parent, &nsv, &mb) != ATT_OK)
+    if (gg_attach_route(c->o, ra, parent, &c->ns, &ma) != GG_ATTACH_OK ||
+        gg_attach_route(other, rb, parent, &nsv, &mb) != GG_ATTACH_OK)
         return false;
     size_t n;
-    const struct gg_listener *l = cross_listeners(parent, &n);
+    const struct gg_listener *l = gg_attach_listeners(parent, &n);
     for (size_t k = 0; k < n && k < 64; k++)
         if ((ma & mb & (1ULL << k)) && gg_hostname_intersects(ha, l[k].hostname) &&
             gg_hostname_intersects(hb, l[k].hostname) && gg_hostname_intersects(ha, hb))
@@ -97,7 +97,8 @@ static bool probe_cb(const struct gg_store_match *m, void *ctx)
     struct probe *pr = ctx;
     const struct gg_object *x = m->route;
     const struct gg_route *xr = &x->u.route;
-    if (cross_same_object(x, pr->c->o) || m->parent >= xr->n_parent_refs || m->rule >= xr->n_rules)
+    if (gg_attach_same_object(x, pr->c->o) || m->parent >= xr->n_parent_refs ||
+        m->rule >= xr->n_rules)
         return true;
     const struct gg_ref *xref = &xr->parent_refs[m->parent];
     const char *xhost = m->host == GG_STORE_NO_HOST ? NULL : xr->hostnames[m->host];
@@ -105,7 +106,7 @@ static bool probe_cb(const struct gg_store_match *m, void *ctx)
         !match_equal(pr->c->o, pr->rule, pr->match, x, &xr->rules[m->rule], m->match) ||
         !share_listener(pr->c, pr->ref, x, xref, pr->parent, pr->host, xhost))
         return true;
-    if (!pr->winner || cross_comes_first(x, pr->winner))
+    if (!pr->winner || gg_attach_comes_first(x, pr->winner))
         pr->winner = x;
     return true;
 }
@@ -203,7 +204,7 @@ static void identical_matches(struct cross *c)
                     gg_store_each_match(c->s, key, probe_cb, &pr);
                     if (!pr.winner)
                         continue;
-                    if (cross_comes_first(c->o, pr.winner) &&
+                    if (gg_attach_comes_first(c->o, pr.winner) &&
                         (!c->old || old_had(c->old, ref, c->o->ns, host, c->o, ru, j)))
                         continue; /* this route holds the match */
                     reported[flat] = true;
@@ -249,17 +250,17 @@ static bool kind_cb(const struct gg_object *x, size_t idx, void *ctx)
     struct kind_scan *ks = ctx;
     if (x->kind != ks->other || idx >= x->u.route.n_parent_refs)
         return true;
-    struct ns_view nsv;
-    cross_ns_view(ks->c->s, x->ns, &nsv);
+    struct gg_ns_view nsv;
+    gg_attach_ns_view(ks->c->s, x->ns, &nsv);
     uint64_t ma = 0, mb = 0;
-    if (cross_attach_eval(ks->c->o, ks->ref, ks->parent, &ks->c->ns, &ma) != ATT_OK ||
-        cross_attach_eval(x, &x->u.route.parent_refs[idx], ks->parent, &nsv, &mb) != ATT_OK)
+    if (gg_attach_route(ks->c->o, ks->ref, ks->parent, &ks->c->ns, &ma) != GG_ATTACH_OK ||
+        gg_attach_route(x, &x->u.route.parent_refs[idx], ks->parent, &nsv, &mb) != GG_ATTACH_OK)
         return true;
     size_t n;
-    const struct gg_listener *l = cross_listeners(ks->parent, &n);
+    const struct gg_listener *l = gg_attach_listeners(ks->parent, &n);
     for (size_t k = 0; k < n && k < 64; k++) {
         if ((ma & mb & (1ULL << k)) && hosts_meet(&ks->c->o->u.route, &x->u.route, l[k].hostname) &&
-            (!ks->winner || cross_comes_first(x, ks->winner))) {
+            (!ks->winner || gg_attach_comes_first(x, ks->winner))) {
             ks->winner = x;
             break;
         }
@@ -287,7 +288,7 @@ static void mixed_kinds(struct cross *c)
             continue;
         struct kind_scan ks = {c, ref, parent, other, NULL};
         gg_store_each_route_of(c->s, pk, pns, ref->name, kind_cb, &ks);
-        if (!ks.winner || cross_comes_first(c->o, ks.winner))
+        if (!ks.winner || gg_attach_comes_first(c->o, ks.winner))
             continue; /* this route came first: the other kind yields */
         struct gg_path pp = gg_path_index(&refs, p);
         struct gg_buf who, where;

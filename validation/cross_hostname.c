@@ -85,14 +85,14 @@ static bool holder_cb(const struct gg_object *route, size_t idx, void *ctx)
     struct holder_scan *hs = ctx;
     /* an exempt namespace stands outside the policy both ways: it may
      * serve any hostname, and what it serves holds nothing against others */
-    if (strcmp(route->ns, hs->c->o->ns) == 0 || cross_same_object(route, hs->c->o) ||
+    if (strcmp(route->ns, hs->c->o->ns) == 0 || gg_attach_same_object(route, hs->c->o) ||
         gg_policy_is_exempt(hs->c->pol, route->ns))
         return true;
     const struct gg_route *rt = &route->u.route;
     for (size_t h = 0; h < rt->n_hostnames; h++) {
         if (!rt->hostnames[h] || !gg_hostname_intersects(rt->hostnames[h], hs->hostname))
             continue;
-        if (!hs->best || cross_comes_first(route, hs->best)) {
+        if (!hs->best || gg_attach_comes_first(route, hs->best)) {
             hs->best = route;
             hs->best_host = rt->hostnames[h];
         }
@@ -131,7 +131,7 @@ static void first_come(struct cross *c, const struct gg_path *hp, const char *ho
         gg_store_each_route_of(c->s, m->kind, m->ns, m->name, holder_cb, &hs);
         if (!hs.best)
             continue;
-        if (cross_comes_first(c->o, hs.best) && (!c->old || old_claimed(c->old, hostname)))
+        if (gg_attach_comes_first(c->o, hs.best) && (!c->old || old_claimed(c->old, hostname)))
             continue; /* this route came first: the other one is in the wrong */
         struct gg_buf who, overlap;
         gg_buf_init(&who);

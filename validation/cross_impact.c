@@ -41,18 +41,6 @@ static void impact_done(struct impact *im, const char *what)
                      "and %zu more %s", im->n - IMPACT_MAX, what);
 }
 
-static const char *reason_of(enum att_status st)
-{
-    switch (st) {
-    case ATT_NO_LISTENER:
-        return "NoMatchingParent";
-    case ATT_NO_HOSTNAME:
-        return "NoMatchingListenerHostname";
-    default:
-        return "NotAllowedByListeners";
-    }
-}
-
 /* --- Gateways and ListenerSets -------------------------------------------- */
 
 struct parent_scan {
@@ -66,22 +54,24 @@ static bool route_cb(const struct gg_object *route, size_t idx, void *ctx)
     if (idx >= route->u.route.n_parent_refs)
         return true;
     const struct gg_ref *ref = &route->u.route.parent_refs[idx];
-    struct ns_view nsv;
-    cross_ns_view(ps->im.c->s, route->ns, &nsv);
-    if (cross_attach_eval(route, ref, ps->before, &nsv, NULL) != ATT_OK)
+    struct gg_ns_view nsv;
+    gg_attach_ns_view(ps->im.c->s, route->ns, &nsv);
+    if (gg_attach_route(route, ref, ps->before, &nsv, NULL) != GG_ATTACH_OK)
         return true; /* not attached now: nothing to lose */
     if (!ps->after) {
         impact_add(&ps->im,
-                   "NoMatchingParent: %s \"%s/%s\" (spec.parentRefs[%zu]) would lose its "
+                   "%s: %s \"%s/%s\" (spec.parentRefs[%zu]) would lose its "
                    "parent",
-                   gg_model_kind_name(route->kind), route->ns, route->name, idx);
+                   gg_reason_name(GG_REASON_NO_MATCHING_PARENT), gg_model_kind_name(route->kind),
+                   route->ns, route->name, idx);
         return true;
     }
-    enum att_status st = cross_attach_eval(route, ref, ps->after, &nsv, NULL);
-    if (st == ATT_OK || st == ATT_UNKNOWN_NS)
+    enum gg_attach_status st = gg_attach_route(route, ref, ps->after, &nsv, NULL);
+    if (st == GG_ATTACH_OK || st == GG_ATTACH_UNKNOWN_NS)
         return true;
     impact_add(&ps->im, "%s: %s \"%s/%s\" (spec.parentRefs[%zu]) would no longer attach",
-               reason_of(st), gg_model_kind_name(route->kind), route->ns, route->name, idx);
+               gg_reason_name(gg_attach_status_reason(st)), gg_model_kind_name(route->kind),
+               route->ns, route->name, idx);
     return true;
 }
 
@@ -89,8 +79,8 @@ static bool conflicts_with(const struct gg_object *ls, const struct gg_object *g
 {
     for (size_t i = 0; gw && i < ls->u.listenerset.n_listeners; i++)
         for (size_t k = 0; k < gw->u.gateway.n_listeners; k++)
-            if (cross_listener_conflict(&ls->u.listenerset.listeners[i],
-                                        &gw->u.gateway.listeners[k]))
+            if (gg_attach_listener_conflict(&ls->u.listenerset.listeners[i],
+                                            &gw->u.gateway.listeners[k]))
                 return true;
     return false;
 }
@@ -98,21 +88,21 @@ static bool conflicts_with(const struct gg_object *ls, const struct gg_object *g
 static bool listenerset_cb(const struct gg_object *ls, void *ctx)
 {
     struct parent_scan *ps = ctx;
-    struct ns_view nsv;
-    cross_ns_view(ps->im.c->s, ls->ns, &nsv);
-    if (!cross_gateway_admits_listenerset(ps->before, &nsv))
+    struct gg_ns_view nsv;
+    gg_attach_ns_view(ps->im.c->s, ls->ns, &nsv);
+    if (!gg_attach_gateway_admits_listenerset(ps->before, &nsv, NULL))
         return true;
     if (!ps->after)
-        impact_add(&ps->im, "ParentNotAccepted: ListenerSet \"%s/%s\" would lose its parent",
-                   ls->ns, ls->name);
-    else if (!cross_gateway_admits_listenerset(ps->after, &nsv))
-        impact_add(&ps->im, "NotAllowed: ListenerSet \"%s/%s\" would no longer be allowed", ls->ns,
-                   ls->name);
+        impact_add(&ps->im, "%s: ListenerSet \"%s/%s\" would lose its parent",
+                   gg_reason_name(GG_REASON_PARENT_NOT_ACCEPTED), ls->ns, ls->name);
+    else if (!gg_attach_gateway_admits_listenerset(ps->after, &nsv, NULL))
+        impact_add(&ps->im, "%s: ListenerSet \"%s/%s\" would no longer be allowed",
+                   gg_reason_name(GG_REASON_NOT_ALLOWED), ls->ns, ls->name);
     else if (!conflicts_with(ls, ps->before) && conflicts_with(ls, ps->after))
         impact_add(&ps->im,
-                   "ListenerConflict: a listener of ListenerSet \"%s/%s\" would "
+                   "%s: a listener of ListenerSet \"%s/%s\" would "
                    "conflict with this Gateway's listeners",
-                   ls->ns, ls->name);
+                   gg_reason_name(GG_REASON_LISTENER_CONFLICT), ls->ns, ls->name);
     return true;
 }
 
@@ -136,7 +126,7 @@ static void parent_impact(struct cross *c)
 
 struct ns_scan {
     struct impact im;
-    struct ns_view before, after;
+    struct gg_ns_view before, after;
 };
 
 static bool ns_route_cb(const struct gg_object *route, void *ctx)
@@ -144,17 +134,18 @@ static bool ns_route_cb(const struct gg_object *route, void *ctx)
     struct ns_scan *ns = ctx;
     for (size_t i = 0; i < route->u.route.n_parent_refs; i++) {
         const struct gg_ref *ref = &route->u.route.parent_refs[i];
-        const struct gg_object *parent = cross_find_parent(ns->im.c->s, ref, route->ns);
-        if (!parent || cross_attach_eval(route, ref, parent, &ns->before, NULL) != ATT_OK)
+        const struct gg_object *parent = gg_attach_find_parent(ns->im.c->s, ref, route->ns);
+        if (!parent || gg_attach_route(route, ref, parent, &ns->before, NULL) != GG_ATTACH_OK)
             continue;
-        enum att_status st = cross_attach_eval(route, ref, parent, &ns->after, NULL);
-        if (st == ATT_OK)
+        enum gg_attach_status st = gg_attach_route(route, ref, parent, &ns->after, NULL);
+        if (st == GG_ATTACH_OK)
             continue;
         impact_add(&ns->im,
                    "%s: %s \"%s/%s\" (spec.parentRefs[%zu]) would no longer be "
                    "admitted by %s \"%s/%s\"",
-                   reason_of(st), gg_model_kind_name(route->kind), route->ns, route->name, i,
-                   gg_model_kind_name(parent->kind), parent->ns, parent->name);
+                   gg_reason_name(gg_attach_status_reason(st)), gg_model_kind_name(route->kind),
+                   route->ns, route->name, i, gg_model_kind_name(parent->kind), parent->ns,
+                   parent->name);
     }
     return true;
 }
@@ -163,13 +154,14 @@ static bool ns_listenerset_cb(const struct gg_object *ls, void *ctx)
 {
     struct ns_scan *ns = ctx;
     const struct gg_object *gw =
-        cross_find_parent(ns->im.c->s, &ls->u.listenerset.parent_ref, ls->ns);
-    if (gw && gw->kind == GG_KIND_GATEWAY && cross_gateway_admits_listenerset(gw, &ns->before) &&
-        !cross_gateway_admits_listenerset(gw, &ns->after))
+        gg_attach_find_parent(ns->im.c->s, &ls->u.listenerset.parent_ref, ls->ns);
+    if (gw && gw->kind == GG_KIND_GATEWAY &&
+        gg_attach_gateway_admits_listenerset(gw, &ns->before, NULL) &&
+        !gg_attach_gateway_admits_listenerset(gw, &ns->after, NULL))
         impact_add(&ns->im,
-                   "NotAllowed: ListenerSet \"%s/%s\" would no longer be allowed by "
+                   "%s: ListenerSet \"%s/%s\" would no longer be allowed by "
                    "Gateway \"%s/%s\"",
-                   ls->ns, ls->name, gw->ns, gw->name);
+                   gg_reason_name(GG_REASON_NOT_ALLOWED), ls->ns, ls->name, gw->ns, gw->name);
     return true;
 }
 
@@ -205,13 +197,14 @@ static void judge_ref(struct grant_scan *gs, const struct gg_object *x, const st
         return;
     const char *kind = gg_model_kind_name(x->kind);
     const struct gg_store *s = gs->im.c->s;
-    if (!cross_ref_permitted(s, GG_GROUP, kind, x->ns, target, ref->group, ref->kind, ref->name,
-                             gs->before, gs->before) ||
-        cross_ref_permitted(s, GG_GROUP, kind, x->ns, target, ref->group, ref->kind, ref->name,
-                            gs->before, gs->after))
+    if (!gg_attach_ref_permitted(s, GG_GROUP, kind, x->ns, target, ref->group, ref->kind, ref->name,
+                                 gs->before, gs->before) ||
+        gg_attach_ref_permitted(s, GG_GROUP, kind, x->ns, target, ref->group, ref->kind, ref->name,
+                                gs->before, gs->after))
         return;
-    impact_add(&gs->im, "RefNotPermitted: %s \"%s/%s\" would lose access to %s \"%s/%s\" (%s)",
-               kind, x->ns, x->name, ref->kind, target, ref->name, field);
+    impact_add(&gs->im, "%s: %s \"%s/%s\" would lose access to %s \"%s/%s\" (%s)",
+               gg_reason_name(GG_REASON_REF_NOT_PERMITTED), kind, x->ns, x->name, ref->kind, target,
+               ref->name, field);
 }
 
 static bool referrer_cb(const struct gg_object *x, void *ctx)
@@ -242,7 +235,7 @@ static bool referrer_cb(const struct gg_object *x, void *ctx)
         return true;
     }
     size_t n;
-    const struct gg_listener *l = cross_listeners(x, &n);
+    const struct gg_listener *l = gg_attach_listeners(x, &n);
     for (size_t i = 0; i < n; i++) {
         for (size_t k = 0; k < l[i].n_certificate_refs; k++) {
             snprintf(field, sizeof(field), "spec.listeners[%zu].tls.certificateRefs[%zu]", i, k);

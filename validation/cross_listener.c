@@ -19,41 +19,9 @@
 #include "cross_internal.h"
 #include "selector.h"
 
-/* h: HTTP; s: HTTPS or TLS; t: TCP; u: UDP; x: implementation-specific */
-static char proto_class(const char *p)
-{
-    if (!p)
-        return 'x';
-    if (strcmp(p, "HTTP") == 0)
-        return 'h';
-    if (strcmp(p, "HTTPS") == 0 || strcmp(p, "TLS") == 0)
-        return 's';
-    if (strcmp(p, "TCP") == 0)
-        return 't';
-    if (strcmp(p, "UDP") == 0)
-        return 'u';
-    return 'x';
-}
-
 static bool host_eq(const char *a, const char *b)
 {
     return (!a || !b) ? a == b : strcmp(a, b) == 0;
-}
-
-const char *cross_listener_conflict(const struct gg_listener *a, const struct gg_listener *b)
-{
-    if (!a->port || a->port != b->port)
-        return NULL;
-    char ca = proto_class(a->protocol), cb = proto_class(b->protocol);
-    if (ca == 'x' || cb == 'x')
-        return NULL; /* only the implementation knows what shares a port with its protocols */
-    if (ca == 'u' || cb == 'u')
-        return ca == cb ? "HostnameConflict" : NULL;
-    if (ca != cb)
-        return "ProtocolConflict";
-    if (ca == 't' || host_eq(a->hostname, b->hostname))
-        return "HostnameConflict";
-    return NULL;
 }
 
 /* The CRD's CEL rule "Combination of port, protocol and hostname must be
@@ -72,19 +40,21 @@ static const char *host_or_any(const char *h)
 static void conflict_message(struct gg_buf *b, const char *reason, const struct gg_listener *mine,
                              const struct gg_listener *theirs, const char *whose)
 {
-    if (strcmp(reason, "ProtocolConflict") == 0)
+    if (strcmp(reason, gg_reason_name(GG_REASON_PROTOCOL_CONFLICT)) == 0)
         gg_buf_addf(b,
-                    "ProtocolConflict: listener \"%s\" (%s) shares port %d with listener \"%s\" "
+                    "%s: listener \"%s\" (%s) shares port %d with listener \"%s\" "
                     "(%s)%s, and those protocols cannot share a port",
-                    mine->name ? mine->name : "", mine->protocol, mine->port,
-                    theirs->name ? theirs->name : "", theirs->protocol, whose);
+                    gg_reason_name(GG_REASON_PROTOCOL_CONFLICT), mine->name ? mine->name : "",
+                    mine->protocol, mine->port, theirs->name ? theirs->name : "", theirs->protocol,
+                    whose);
     else
         gg_buf_addf(b,
-                    "HostnameConflict: listener \"%s\" (%s) and listener \"%s\" (%s)%s both take "
+                    "%s: listener \"%s\" (%s) and listener \"%s\" (%s)%s both take "
                     "%s%s%s on port %d",
-                    mine->name ? mine->name : "", mine->protocol, theirs->name ? theirs->name : "",
-                    theirs->protocol, whose, mine->hostname ? "\"" : "",
-                    host_or_any(mine->hostname), mine->hostname ? "\"" : "", mine->port);
+                    gg_reason_name(GG_REASON_HOSTNAME_CONFLICT), mine->name ? mine->name : "",
+                    mine->protocol, theirs->name ? theirs->name : "", theirs->protocol, whose,
+                    mine->hostname ? "\"" : "", host_or_any(mine->hostname),
+                    mine->hostname ? "\"" : "", mine->port);
 }
 
 /* Conflicts among the listeners of one object; the later listener is named. */
@@ -93,7 +63,7 @@ static void own_conflicts(struct cross *c, const struct gg_listener *l, size_t n
 {
     for (size_t j = 1; j < n; j++) {
         for (size_t i = 0; i < j; i++) {
-            const char *reason = cross_listener_conflict(&l[j], &l[i]);
+            const char *reason = gg_attach_listener_conflict(&l[j], &l[i]);
             if (!reason || cel_duplicate(&l[j], &l[i]))
                 continue;
             struct gg_path p = gg_path_index(lp, j);
@@ -102,7 +72,9 @@ static void own_conflicts(struct cross *c, const struct gg_listener *l, size_t n
             conflict_message(&b, reason, &l[j], &l[i], "");
             cross_report(c, GG_CHECK_LISTENER_CONFLICT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, &p, NULL,
                          "%s; the controller rejects both; give one another port%s", b.data,
-                         strcmp(reason, "HostnameConflict") == 0 ? " or hostname" : "");
+                         strcmp(reason, gg_reason_name(GG_REASON_HOSTNAME_CONFLICT)) == 0
+                             ? " or hostname"
+                             : "");
             gg_buf_clear(&b);
             break;
         }
@@ -120,10 +92,10 @@ static void listener_tls(struct cross *c, const struct gg_listener *l, size_t n,
             continue;
         struct gg_path p = gg_path_index(lp, i), tp = gg_path_child(&p, "tls");
         cross_report(c, GG_CHECK_LISTENER_TLS, GG_SEV_WARNING, GG_ERR_REQUIRED, &tp, NULL,
-                     "InvalidCertificateRef: listener \"%s\" terminates TLS but names no "
+                     "%s: listener \"%s\" terminates TLS but names no "
                      "certificateRefs; add one, unless the implementation supplies certificates "
                      "through tls.options",
-                     l[i].name ? l[i].name : "");
+                     gg_reason_name(GG_REASON_INVALID_CERTIFICATE_REF), l[i].name ? l[i].name : "");
     }
 }
 
@@ -151,37 +123,6 @@ void cross_check_gateway(struct cross *c)
 
 /* --- ListenerSets --------------------------------------------------------- */
 
-/* Whether Gateway <gw> admits ListenerSets from namespace <nsv>; sets
- * *<unknown> when that depends on labels the store does not have. */
-static bool gateway_admits(const struct gg_object *gw, const struct ns_view *nsv, bool *unknown)
-{
-    const struct gg_gateway *g = &gw->u.gateway;
-    *unknown = false;
-    switch (g->allowed_listeners_from) {
-    case GG_FROM_ALL:
-        return true;
-    case GG_FROM_SAME:
-        return strcmp(nsv->name, gw->ns) == 0;
-    case GG_FROM_SELECTOR:
-        if (!g->allowed_listeners_selector.is_set)
-            return false;
-        if (!nsv->known && gg_selector_needs_labels(&g->allowed_listeners_selector)) {
-            *unknown = true;
-            return false;
-        }
-        return gg_selector_matches(&g->allowed_listeners_selector, nsv->name, nsv->labels,
-                                   nsv->n_labels);
-    default:
-        return false;
-    }
-}
-
-bool cross_gateway_admits_listenerset(const struct gg_object *gw, const struct ns_view *nsv)
-{
-    bool unknown;
-    return gateway_admits(gw, nsv, &unknown);
-}
-
 static void not_allowed(struct cross *c, const struct gg_path *pp, const struct gg_object *gw,
                         bool unknown)
 {
@@ -205,14 +146,14 @@ static void not_allowed(struct cross *c, const struct gg_path *pp, const struct 
     }
     if (unknown)
         cross_report(c, GG_CHECK_REFERENT_EXISTS, GG_SEV_WARNING, GG_ERR_NOT_FOUND, pp, NULL,
-                     "NotAllowed: Gateway \"%s/%s\" %s; the ListenerSet attaches only if "
+                     "%s: Gateway \"%s/%s\" %s; the ListenerSet attaches only if "
                      "Namespace \"%s\" has matching labels",
-                     gw->ns, gw->name, why.data, c->o->ns);
+                     gg_reason_name(GG_REASON_NOT_ALLOWED), gw->ns, gw->name, why.data, c->o->ns);
     else
         cross_report(c, GG_CHECK_LISTENERSET_ATTACHMENT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, pp, NULL,
-                     "NotAllowed: Gateway \"%s/%s\" %s; its owner must admit namespace \"%s\" in "
+                     "%s: Gateway \"%s/%s\" %s; its owner must admit namespace \"%s\" in "
                      "spec.allowedListeners",
-                     gw->ns, gw->name, why.data, c->o->ns);
+                     gg_reason_name(GG_REASON_NOT_ALLOWED), gw->ns, gw->name, why.data, c->o->ns);
     gg_buf_clear(&why);
 }
 
@@ -237,12 +178,12 @@ static bool other_ls_cb(const struct gg_object *m, void *ctx)
 {
     struct ls_scan *sc = ctx;
     struct cross *c = sc->c;
-    if (cross_same_object(m, c->o))
+    if (gg_attach_same_object(m, c->o))
         return true;
-    struct ns_view nsv;
-    cross_ns_view(c->s, m->ns, &nsv);
+    struct gg_ns_view nsv;
+    gg_attach_ns_view(c->s, m->ns, &nsv);
     bool unknown;
-    if (!gateway_admits(sc->gw, &nsv, &unknown))
+    if (!gg_attach_gateway_admits_listenerset(sc->gw, &nsv, &unknown))
         return true; /* not merged into the Gateway: nothing to conflict with */
     const struct gg_listenerset *mine = &c->o->u.listenerset, *theirs = &m->u.listenerset;
     for (size_t i = 0; i < mine->n_listeners; i++) {
@@ -250,10 +191,10 @@ static bool other_ls_cb(const struct gg_object *m, void *ctx)
             continue;
         for (size_t k = 0; k < theirs->n_listeners; k++) {
             const char *reason =
-                cross_listener_conflict(&mine->listeners[i], &theirs->listeners[k]);
+                gg_attach_listener_conflict(&mine->listeners[i], &theirs->listeners[k]);
             if (!reason)
                 continue;
-            if (cross_comes_first(c->o, m) &&
+            if (gg_attach_comes_first(c->o, m) &&
                 (!c->old || old_had_listener(c->old, &mine->listeners[i])))
                 continue; /* this ListenerSet is older: the other one yields */
             sc->reported[i] = true;
@@ -265,9 +206,11 @@ static bool other_ls_cb(const struct gg_object *m, void *ctx)
             gg_buf_addf(&whose, " of %s", who.data);
             conflict_message(&b, reason, &mine->listeners[i], &theirs->listeners[k], whose.data);
             struct gg_path p = gg_path_index(sc->lp, i);
-            cross_report(c, GG_CHECK_LISTENER_CONFLICT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, &p, NULL,
-                         "%s; that ListenerSet came first, so give this listener another port%s",
-                         b.data, strcmp(reason, "HostnameConflict") == 0 ? " or hostname" : "");
+            cross_report(
+                c, GG_CHECK_LISTENER_CONFLICT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, &p, NULL,
+                "%s; that ListenerSet came first, so give this listener another port%s", b.data,
+                strcmp(reason, gg_reason_name(GG_REASON_HOSTNAME_CONFLICT)) == 0 ? " or hostname"
+                                                                                 : "");
             gg_buf_clear(&who);
             gg_buf_clear(&whose);
             gg_buf_clear(&b);
@@ -284,7 +227,7 @@ static void against_gateway(struct cross *c, const struct gg_object *gw, const s
     bool *reported = gg_xcalloc(ls->n_listeners ? ls->n_listeners : 1, sizeof(*reported));
     for (size_t i = 0; i < ls->n_listeners; i++) {
         for (size_t k = 0; k < g->n_listeners; k++) {
-            const char *reason = cross_listener_conflict(&ls->listeners[i], &g->listeners[k]);
+            const char *reason = gg_attach_listener_conflict(&ls->listeners[i], &g->listeners[k]);
             if (!reason)
                 continue;
             reported[i] = true;
@@ -297,7 +240,10 @@ static void against_gateway(struct cross *c, const struct gg_object *gw, const s
             cross_report(c, GG_CHECK_LISTENER_CONFLICT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, &p, NULL,
                          "%s; the Gateway's own listeners take precedence, so give this "
                          "listener another port%s",
-                         b.data, strcmp(reason, "HostnameConflict") == 0 ? " or hostname" : "");
+                         b.data,
+                         strcmp(reason, gg_reason_name(GG_REASON_HOSTNAME_CONFLICT)) == 0
+                             ? " or hostname"
+                             : "");
             gg_buf_clear(&whose);
             gg_buf_clear(&b);
             break;
@@ -332,7 +278,7 @@ void cross_check_listenerset(struct cross *c)
     }
     if (gw) {
         bool unknown;
-        if (!gateway_admits(gw, &c->ns, &unknown))
+        if (!gg_attach_gateway_admits_listenerset(gw, &c->ns, &unknown))
             not_allowed(c, &pp, gw, unknown);
         else
             against_gateway(c, gw, &lp);

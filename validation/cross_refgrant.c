@@ -10,53 +10,6 @@
 
 #include "cross_internal.h"
 
-struct want {
-    const char *from_group, *from_kind, *from_ns;
-    const char *to_group, *to_kind, *to_name;
-    const struct gg_object *skip;
-    bool allowed;
-};
-
-static bool str_eq(const char *a, const char *b)
-{
-    return a && b && strcmp(a, b) == 0;
-}
-
-static bool grant_allows(const struct gg_object *g, const struct want *w)
-{
-    const struct gg_referencegrant *rg = &g->u.grant;
-    bool from = false, to = false;
-    for (size_t i = 0; i < rg->n_from && !from; i++)
-        from = str_eq(rg->from[i].group, w->from_group) && str_eq(rg->from[i].kind, w->from_kind) &&
-               str_eq(rg->from[i].ns, w->from_ns);
-    for (size_t i = 0; i < rg->n_to && !to; i++)
-        to = str_eq(rg->to[i].group, w->to_group) && str_eq(rg->to[i].kind, w->to_kind) &&
-             (!rg->to[i].name || str_eq(rg->to[i].name, w->to_name));
-    return from && to;
-}
-
-static bool grant_cb(const struct gg_object *g, void *ctx)
-{
-    struct want *w = ctx;
-    if (w->skip && cross_same_object(g, w->skip))
-        return true;
-    w->allowed = grant_allows(g, w);
-    return !w->allowed;
-}
-
-bool cross_ref_permitted(const struct gg_store *s, const char *from_group, const char *from_kind,
-                         const char *from_ns, const char *target_ns, const char *to_group,
-                         const char *to_kind, const char *to_name, const struct gg_object *skip,
-                         const struct gg_object *extra)
-{
-    struct want w = {from_group, from_kind, from_ns, to_group, to_kind, to_name, skip, false};
-    if (extra && extra->kind == GG_KIND_REFERENCEGRANT && strcmp(extra->ns, target_ns) == 0 &&
-        grant_allows(extra, &w))
-        return true;
-    gg_store_each_grant(s, target_ns, from_kind, from_ns, grant_cb, &w);
-    return w.allowed;
-}
-
 static bool any_cb(const struct gg_object *g, void *ctx)
 {
     (void)g;
@@ -79,8 +32,8 @@ static void check_ref(struct cross *c, const struct gg_ref *ref, const struct gg
     bool exists = is_core && gg_store_find(c->s, store_kind, target, ref->name);
 
     if (strcmp(target, c->o->ns) != 0 &&
-        !cross_ref_permitted(c->s, GG_GROUP, from_kind, c->o->ns, target, ref->group, ref->kind,
-                             ref->name, NULL, NULL)) {
+        !gg_attach_ref_permitted(c->s, GG_GROUP, from_kind, c->o->ns, target, ref->group, ref->kind,
+                                 ref->name, NULL, NULL)) {
         struct gg_path np = gg_path_child(p, "namespace");
         bool from_granted = false; /* some grant names the referrer, but not this target */
         gg_store_each_grant(c->s, target, from_kind, c->o->ns, any_cb, &from_granted);
@@ -91,19 +44,21 @@ static void check_ref(struct cross *c, const struct gg_ref *ref, const struct gg
             gg_buf_addf(&to, " to %s \"%s\"", ref->kind, ref->name);
         if (exists || ns_has_grants) {
             cross_report(c, GG_CHECK_REFERENCE_GRANT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, &np, NULL,
-                         "RefNotPermitted: no ReferenceGrant in namespace \"%s\" allows %s from "
+                         "%s: no ReferenceGrant in namespace \"%s\" allows %s from "
                          "\"%s\"%s; add a ReferenceGrant in namespace \"%s\" allowing %s from "
                          "\"%s\"%s",
-                         target, from_kind, c->o->ns, to.data ? to.data : "", target, from_kind,
-                         c->o->ns, to.data ? to.data : "");
+                         gg_reason_name(GG_REASON_REF_NOT_PERMITTED), target, from_kind, c->o->ns,
+                         to.data ? to.data : "", target, from_kind, c->o->ns,
+                         to.data ? to.data : "");
         } else {
             /* neither the target nor any grant is there yet: they may be
              * applied after this object */
             cross_report(c, GG_CHECK_REFERENCE_GRANT, GG_SEV_WARNING, GG_ERR_FORBIDDEN, &np, NULL,
-                         "RefNotPermitted: no ReferenceGrant in namespace \"%s\" allows %s from "
+                         "%s: no ReferenceGrant in namespace \"%s\" allows %s from "
                          "\"%s\" (nothing there yet); add a ReferenceGrant in namespace \"%s\" "
                          "allowing %s from \"%s\"",
-                         target, from_kind, c->o->ns, target, from_kind, c->o->ns);
+                         gg_reason_name(GG_REASON_REF_NOT_PERMITTED), target, from_kind, c->o->ns,
+                         target, from_kind, c->o->ns);
         }
         gg_buf_clear(&to);
         return;
@@ -130,7 +85,8 @@ void cross_check_route_refs(struct cross *c)
         struct gg_path brs = gg_path_child(&rp, "backendRefs");
         for (size_t j = 0; j < ru->n_backend_refs; j++) {
             struct gg_path bp = gg_path_index(&brs, j);
-            check_ref(c, &ru->backend_refs[j], &bp, "Service", GG_KIND_SERVICE, "BackendNotFound");
+            check_ref(c, &ru->backend_refs[j], &bp, "Service", GG_KIND_SERVICE,
+                      gg_reason_name(GG_REASON_BACKEND_NOT_FOUND));
         }
         for (size_t j = 0; j < ru->n_mirrors; j++) {
             const struct gg_mirror *m = &ru->mirrors[j];
@@ -143,7 +99,8 @@ void cross_check_route_refs(struct cross *c)
             struct gg_path fi = gg_path_index(&fl, m->filter_index);
             struct gg_path rm = gg_path_child(&fi, "requestMirror");
             struct gg_path br = gg_path_child(&rm, "backendRef");
-            check_ref(c, &m->backend_ref, &br, "Service", GG_KIND_SERVICE, "BackendNotFound");
+            check_ref(c, &m->backend_ref, &br, "Service", GG_KIND_SERVICE,
+                      gg_reason_name(GG_REASON_BACKEND_NOT_FOUND));
         }
     }
 }
@@ -158,7 +115,7 @@ void cross_check_listener_refs(struct cross *c, const struct gg_listener *l, siz
         for (size_t k = 0; k < l[i].n_certificate_refs; k++) {
             struct gg_path cp = gg_path_index(&crs, k);
             check_ref(c, &l[i].certificate_refs[k], &cp, "Secret", GG_KIND_SECRET,
-                      "InvalidCertificateRef");
+                      gg_reason_name(GG_REASON_INVALID_CERTIFICATE_REF));
         }
     }
 }
