@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Identity, hashing and rendering of route matches. */
+/* Identity, hashing, rendering and precedence of route matches. */
 #include "match.h"
 
 #include <ctype.h>
@@ -166,4 +166,90 @@ void gg_match_render_grpc(const struct gg_grpc_match *m, struct gg_buf *out)
     }
     if (m)
         render_kv(out, "header", m->headers, m->n_headers);
+}
+
+/* --- precedence ------------------------------------------------------------ */
+
+void gg_match_rank_http(const struct gg_object *route, size_t rule_index, size_t match_index,
+                        struct gg_match_rank *out)
+{
+    const struct gg_http_match *m = &route->u.route.rules[rule_index].matches.http[match_index];
+    const char *path = m->path ? m->path : "/";
+    size_t len = strlen(path);
+    if (m->path_type == GG_MATCH_PATH_PREFIX)
+        while (len > 0 && path[len - 1] == '/')
+            len--; /* "/foo/" matches what "/foo" does */
+    *out = (struct gg_match_rank){
+        .path_type = m->path_type,
+        .path_len = len,
+        .has_method = m->method != NULL,
+        .n_headers = m->n_headers,
+        .n_query_params = m->n_query_params,
+        .created = route->created,
+        .ns = route->ns,
+        .name = route->name,
+        .rule_index = rule_index,
+        .match_index = match_index,
+    };
+}
+
+static int path_rank(uint8_t type)
+{
+    switch (type) {
+    case GG_MATCH_EXACT:
+        return 0;
+    case GG_MATCH_PATH_PREFIX:
+        return 1;
+    case GG_MATCH_REGULAR_EXPRESSION:
+        return 2;
+    default:
+        return 3;
+    }
+}
+
+/* strcmp of "<ans>/<aname>" and "<bns>/<bname>" without building them. */
+static int key_cmp(const char *ans, const char *aname, const char *bns, const char *bname)
+{
+    const char *as[3] = {ans, "/", aname}, *bs[3] = {bns, "/", bname};
+    size_t ia = 0, ib = 0;
+    const char *pa = as[0], *pb = bs[0];
+    for (;;) {
+        while (!*pa && ia < 2)
+            pa = as[++ia];
+        while (!*pb && ib < 2)
+            pb = bs[++ib];
+        unsigned char ca = (unsigned char)*pa, cb = (unsigned char)*pb;
+        if (ca != cb || !ca)
+            return ca < cb ? -1 : ca > cb;
+        pa++;
+        pb++;
+    }
+}
+
+static int cmp_size(size_t a, size_t b)
+{
+    return a < b ? -1 : a > b;
+}
+
+int gg_match_precedence_cmp(const struct gg_match_rank *a, const struct gg_match_rank *b)
+{
+    int ra = path_rank(a->path_type), rb = path_rank(b->path_type);
+    if (ra != rb)
+        return ra - rb;
+    if (a->path_len != b->path_len)
+        return -cmp_size(a->path_len, b->path_len);
+    if (a->has_method != b->has_method)
+        return a->has_method ? -1 : 1;
+    if (a->n_headers != b->n_headers)
+        return -cmp_size(a->n_headers, b->n_headers);
+    if (a->n_query_params != b->n_query_params)
+        return -cmp_size(a->n_query_params, b->n_query_params);
+    if (a->created != b->created)
+        return a->created < b->created ? -1 : 1;
+    int d = key_cmp(a->ns, a->name, b->ns, b->name);
+    if (d)
+        return d;
+    if (a->rule_index != b->rule_index)
+        return cmp_size(a->rule_index, b->rule_index);
+    return cmp_size(a->match_index, b->match_index);
 }
