@@ -23,6 +23,7 @@ static void decode_grpcroute(struct gg_arena *a, const json_t *obj, struct gg_ob
 static void decode_referencegrant(struct gg_arena *a, const json_t *obj, struct gg_object *o);
 static void decode_service(struct gg_arena *a, const json_t *obj, struct gg_object *o);
 static void decode_secret(struct gg_arena *a, const json_t *obj, struct gg_object *o);
+static void decode_endpointslice(struct gg_arena *a, const json_t *obj, struct gg_object *o);
 
 /* {group, kind, namespaced}, from GG_KIND_MAP. */
 static const struct {
@@ -50,6 +51,7 @@ static const struct {
     {GG_KIND_REFERENCEGRANT, {"v1", "v1beta1"}, decode_referencegrant},
     {GG_KIND_SERVICE, {"v1"}, decode_service},
     {GG_KIND_SECRET, {"v1"}, decode_secret},
+    {GG_KIND_ENDPOINTSLICE, {"v1"}, decode_endpointslice},
 };
 
 static size_t served_index(enum gg_model_kind k)
@@ -921,6 +923,61 @@ static void decode_secret(struct gg_arena *a, const json_t *obj, struct gg_objec
     sec->has_data = json_is_object(data);
     decode_blob(a, data, "tls.crt", &sec->tls_crt);
     decode_blob(a, data, "tls.key", &sec->tls_key);
+}
+
+static bool bool_or(const json_t *o, const char *key, bool dflt)
+{
+    const json_t *v = get(o, key);
+    return json_is_boolean(v) ? json_is_true(v) : dflt;
+}
+
+static uint8_t address_type(const char *t)
+{
+    if (!t)
+        return GG_ADDRESS_OTHER;
+    if (strcmp(t, "IPv4") == 0)
+        return GG_ADDRESS_IPV4;
+    if (strcmp(t, "IPv6") == 0)
+        return GG_ADDRESS_IPV6;
+    if (strcmp(t, "FQDN") == 0)
+        return GG_ADDRESS_FQDN;
+    return GG_ADDRESS_OTHER;
+}
+
+static void decode_endpointslice(struct gg_arena *a, const json_t *obj, struct gg_object *o)
+{
+    struct gg_endpointslice *es = &o->u.endpointslice;
+    const json_t *labels = get(get(obj, "metadata"), "labels");
+    es->labels = decode_labels(a, labels, &es->n_labels);
+    es->service_name = str(a, labels, "kubernetes.io/service-name");
+    es->address_type = address_type(json_string_value(get(obj, "addressType")));
+
+    const json_t *ports = get(obj, "ports");
+    size_t np = list_len(ports, GG_MODEL_MAX_ITEMS);
+    struct gg_endpoint_port *p = alloc_array(a, np, sizeof(*p));
+    for (size_t i = 0; i < np; i++) {
+        const json_t *e = json_array_get(ports, i);
+        p[i].name = str(a, e, "name");
+        p[i].protocol = str_or(a, e, "protocol", "TCP");
+        p[i].app_protocol = str(a, e, "appProtocol");
+        p[i].port = port_of(e, "port");
+    }
+    es->ports = p;
+    es->n_ports = (uint16_t)np;
+
+    const json_t *eps = get(obj, "endpoints");
+    size_t ne = list_len(eps, GG_MODEL_MAX_ITEMS);
+    struct gg_endpoint *ep = alloc_array(a, ne, sizeof(*ep));
+    for (size_t i = 0; i < ne; i++) {
+        const json_t *e = json_array_get(eps, i);
+        ep[i].addresses = str_list(a, get(e, "addresses"), &ep[i].n_addresses);
+        const json_t *cond = get(e, "conditions");
+        ep[i].is_ready = bool_or(cond, "ready", true);
+        ep[i].is_serving = bool_or(cond, "serving", ep[i].is_ready);
+        ep[i].is_terminating = bool_or(cond, "terminating", false);
+    }
+    es->endpoints = ep;
+    es->n_endpoints = (uint16_t)ne;
 }
 
 /* --- entry points ------------------------------------------------------- */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Typed views of the objects the cross-object checks, the proxy and status
  * read: Namespace, GatewayClass, Gateway, ListenerSet, HTTPRoute, GRPCRoute,
- * ReferenceGrant, Service and Secret. Decoded from jansson
+ * ReferenceGrant, Service, Secret and EndpointSlice. Decoded from jansson
  * objects that single-object validation has already defaulted; decoding fills
  * the few defaults the checks depend on itself (parentRef group/kind,
  * backendRef group/kind, path matches, allowedRoutes, TLS mode), so a raw
@@ -34,7 +34,8 @@ struct gg_arena;
     X(GRPCROUTE, GG_GROUP, "GRPCRoute", true)                                                      \
     X(REFERENCEGRANT, GG_GROUP, "ReferenceGrant", true)                                            \
     X(SERVICE, "", "Service", true)                                                                \
-    X(SECRET, "", "Secret", true)
+    X(SECRET, "", "Secret", true)                                                                  \
+    X(ENDPOINTSLICE, "discovery.k8s.io", "EndpointSlice", true)
 
 enum gg_model_kind {
 #define GG_X(e, group, kind, namespaced) GG_KIND_##e,
@@ -359,6 +360,33 @@ struct gg_secret {
     bool has_data;                   /* the object carried a data map */
 };
 
+enum gg_address_type { GG_ADDRESS_IPV4, GG_ADDRESS_IPV6, GG_ADDRESS_FQDN, GG_ADDRESS_OTHER };
+
+struct gg_endpoint_port {
+    const char *name;         /* NULL when absent */
+    const char *protocol;     /* "TCP" when absent */
+    const char *app_protocol; /* NULL when absent */
+    int32_t port;             /* 0 when absent (all ports) or out of range */
+};
+
+struct gg_endpoint {
+    const char *const *addresses; /* an item of the wrong type reads as NULL */
+    uint16_t n_addresses;
+    bool is_ready;       /* conditions.ready; true when absent */
+    bool is_serving;     /* conditions.serving; as ready when absent */
+    bool is_terminating; /* conditions.terminating; false when absent */
+};
+
+/* A discovery.k8s.io/v1 EndpointSlice. */
+struct gg_endpointslice {
+    const char *service_name; /* label kubernetes.io/service-name; NULL when absent */
+    const struct gg_label *labels;
+    const struct gg_endpoint_port *ports;
+    const struct gg_endpoint *endpoints;
+    uint16_t n_labels, n_ports, n_endpoints;
+    uint8_t address_type; /* enum gg_address_type */
+};
+
 struct gg_object {
     enum gg_model_kind kind;
     const char *ns;     /* "" for cluster-scoped kinds; "default" when absent */
@@ -375,6 +403,7 @@ struct gg_object {
         struct gg_referencegrant grant;
         struct gg_service service;
         struct gg_secret secret;
+        struct gg_endpointslice endpointslice;
     } u;
 };
 
@@ -402,7 +431,8 @@ bool gg_model_kind_lookup(const char *group, const char *kind, enum gg_model_kin
 /* The kind of <obj> when its apiVersion and kind name a kind the model
  * decodes in a version the CRDs serve (gateway.networking.k8s.io v1 and
  * v1beta1 for Gateway, GatewayClass, HTTPRoute and ReferenceGrant; v1 for
- * GRPCRoute and ListenerSet; core v1 for the rest), else false. */
+ * GRPCRoute and ListenerSet; discovery.k8s.io/v1 for EndpointSlice; core v1
+ * for the rest), else false. */
 bool gg_model_kind_of(const json_t *obj, enum gg_model_kind *out);
 
 /* Decodes <obj> into one heap block; free it with gg_object_free. Returns

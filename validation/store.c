@@ -474,6 +474,65 @@ static void unindex_listenerset(struct gg_store *s, struct rec *r)
     }
 }
 
+/* --- EndpointSlices by Service ------------------------------------------------ */
+
+static bool slice_group_eq(const void *v, const void *k)
+{
+    const struct slice_group *g = v;
+    const struct key *key = k;
+    return strcmp(g->ns, key->ns) == 0 && strcmp(g->service, key->name) == 0;
+}
+
+static struct slice_group *slice_group_find(const struct gg_store *s, const char *ns,
+                                            const char *service)
+{
+    struct key key = {GG_KIND_ENDPOINTSLICE, ns, service};
+    return gg_hmap_find(&s->slices, store_key_hash(GG_KIND_ENDPOINTSLICE, ns, service),
+                        slice_group_eq, &key);
+}
+
+static void index_endpointslice(struct gg_store *s, struct rec *r)
+{
+    const char *service = r->obj->u.endpointslice.service_name;
+    if (!service)
+        return;
+    struct slice_group *g = slice_group_find(s, r->obj->ns, service);
+    if (!g) {
+        g = gg_xcalloc(1, sizeof(*g));
+        g->ns = gg_xstrdup(r->obj->ns);
+        g->service = gg_xstrdup(service);
+        g->hash = store_key_hash(GG_KIND_ENDPOINTSLICE, g->ns, g->service);
+        gg_hmap_put(&s->slices, g->hash, g);
+    }
+    r->es_group = g;
+    r->ls_prev = NULL;
+    r->ls_next = g->slices;
+    if (g->slices)
+        g->slices->ls_prev = r;
+    g->slices = r;
+    g->n_slices++;
+}
+
+static void unindex_endpointslice(struct gg_store *s, struct rec *r)
+{
+    struct slice_group *g = r->es_group;
+    if (!g)
+        return;
+    if (r->ls_prev)
+        r->ls_prev->ls_next = r->ls_next;
+    else
+        g->slices = r->ls_next;
+    if (r->ls_next)
+        r->ls_next->ls_prev = r->ls_prev;
+    r->es_group = NULL;
+    if (--g->n_slices == 0) {
+        gg_hmap_remove(&s->slices, g->hash, g);
+        free(g->ns);
+        free(g->service);
+        free(g);
+    }
+}
+
 /* --- index / unindex ------------------------------------------------------ */
 
 static void index_rec(struct gg_store *s, struct rec *r)
@@ -506,6 +565,9 @@ static void index_rec(struct gg_store *s, struct rec *r)
     case GG_KIND_REFERENCEGRANT:
         index_grant(s, r);
         break;
+    case GG_KIND_ENDPOINTSLICE:
+        index_endpointslice(s, r);
+        break;
     default:
         break;
     }
@@ -533,6 +595,9 @@ static void unindex_rec(struct gg_store *s, struct rec *r)
     case GG_KIND_GATEWAY:
     case GG_KIND_REFERENCEGRANT:
         unindex_xlinks(s, r);
+        break;
+    case GG_KIND_ENDPOINTSLICE:
+        unindex_endpointslice(s, r);
         break;
     default:
         break;
@@ -589,6 +654,7 @@ void gg_store_free(struct gg_store *s)
     gg_hmap_clear(&s->labels);
     gg_hmap_clear(&s->hnodes);
     gg_hmap_clear(&s->matches);
+    gg_hmap_clear(&s->slices);
     pthread_rwlock_destroy(&s->lock);
     free(s);
 }
@@ -728,6 +794,17 @@ void gg_store_each_listenerset_of(const struct gg_store *s, const char *ns, cons
     if (!p)
         return;
     for (const struct rec *r = p->listenersets; r; r = r->ls_next)
+        if (!cb(r->obj, ctx))
+            return;
+}
+
+void gg_store_each_endpointslice_of(const struct gg_store *s, const char *ns, const char *service,
+                                    gg_store_object_cb cb, void *ctx)
+{
+    const struct slice_group *g = ns && service ? slice_group_find(s, ns, service) : NULL;
+    if (!g)
+        return;
+    for (const struct rec *r = g->slices; r; r = r->ls_next)
         if (!cb(r->obj, ctx))
             return;
 }

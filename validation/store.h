@@ -28,12 +28,15 @@
  *     under the same key the objects that make such cross-namespace
  *     references (routes' backendRefs, listeners' certificateRefs);
  *  6. rule matches by (route kind, parent, hostname, match), for identical
- *     matches on one parent.
+ *     matches on one parent;
+ *  7. EndpointSlices by (namespace, the Service their
+ *     kubernetes.io/service-name label names).
  *
  * Invariants:
  *  1. Every stored object is in exactly the index entries its current
  *     version implies; replacing an object removes the old entries first.
- *  2. A parent record exists while any route or ListenerSet names it.
+ *  2. A parent record exists while any route or ListenerSet names it; a
+ *     Service's slice group while any EndpointSlice names it.
  *  3. Namespace records and their ids live as long as the store.
  *
  * Memory: objects are decoded into one exact block each (model.h); a typical
@@ -105,6 +108,11 @@ size_t gg_store_count_routes_of(const struct gg_store *s, enum gg_model_kind kin
 /* ListenerSets whose parentRef names the Gateway <ns>/<name>. */
 void gg_store_each_listenerset_of(const struct gg_store *s, const char *ns, const char *name,
                                   gg_store_object_cb cb, void *ctx);
+
+/* EndpointSlices in <ns> whose kubernetes.io/service-name label is
+ * <service>, in no particular order. */
+void gg_store_each_endpointslice_of(const struct gg_store *s, const char *ns, const char *service,
+                                    gg_store_object_cb cb, void *ctx);
 
 /* ReferenceGrants in <target_ns> with a `from` entry of kind <from_kind> in
  * <from_ns> (the group is left to the caller to check). */

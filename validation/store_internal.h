@@ -41,6 +41,14 @@ struct parent {
     struct hnode *root; /* hostname claims of its routes; NULL when none */
 };
 
+/* The EndpointSlices labelled with one Service, whether or not it is stored. */
+struct slice_group {
+    char *ns, *service; /* owned */
+    uint64_t hash;
+    struct rec *slices;
+    uint32_t n_slices;
+};
+
 /* One parentRef of a stored route, linked into its parent's list. */
 struct attach {
     struct attach *prev, *next;
@@ -89,12 +97,17 @@ struct rec {
     uint64_t hash;         /* of (kind, ns, name) */
     struct nsrec *nsr;     /* NULL for cluster-scoped kinds */
     struct rec *ns_prev, *ns_next;
-    struct rec *ls_prev, *ls_next; /* ListenerSets: in their parent's list */
-    struct parent *ls_parent;      /* ListenerSets: the Gateway named, or NULL */
-    struct attach *attach;         /* routes: owned array */
-    struct xlink *xlinks;          /* grants and referrers: owned array */
-    struct label_link *labels;     /* Namespaces: owned array */
-    struct match_entry *matches;   /* routes: owned array */
+    /* ListenerSets: in their parent's list; EndpointSlices: in their
+     * Service's list */
+    struct rec *ls_prev, *ls_next;
+    union {
+        struct parent *ls_parent;     /* ListenerSets: the Gateway named, or NULL */
+        struct slice_group *es_group; /* EndpointSlices: their Service's, or NULL */
+    };
+    struct attach *attach;       /* routes: owned array */
+    struct xlink *xlinks;        /* grants and referrers: owned array */
+    struct label_link *labels;   /* Namespaces: owned array */
+    struct match_entry *matches; /* routes: owned array */
     uint32_t n_matches;
     uint16_t n_attach, n_xlinks, n_labels;
 };
@@ -110,6 +123,7 @@ struct gg_store {
     struct gg_hmap labels;  /* label_rec by key=value */
     struct gg_hmap hnodes;  /* trie nodes by (parent node, label) */
     struct gg_hmap matches; /* first match_entry by key */
+    struct gg_hmap slices;  /* slice_group by (namespace, Service name) */
     size_t count[GG_KIND_COUNT];
 };
 

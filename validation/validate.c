@@ -125,10 +125,17 @@ void gg_validate_core_object(const json_t *obj, struct gg_errs *errs)
 {
     const char *api = json_string_value(json_object_get(obj, "apiVersion"));
     const char *kind = json_string_value(json_object_get(obj, "kind"));
-    static const char *const kinds[] = {"Namespace", "Service", "Secret"};
+    static const struct {
+        const char *api, *kind;
+    } kinds[] = {
+        {"v1", "Namespace"},
+        {"v1", "Service"},
+        {"v1", "Secret"},
+        {"discovery.k8s.io/v1", "EndpointSlice"},
+    };
     int known = 0;
-    for (size_t i = 0; kind && api && !strcmp(api, "v1") && i < 3; i++)
-        known |= !strcmp(kind, kinds[i]);
+    for (size_t i = 0; kind && api && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        known |= !strcmp(api, kinds[i].api) && !strcmp(kind, kinds[i].kind);
     if (!known)
         return;
     struct gg_path root = GG_PATH_ROOT_INIT;

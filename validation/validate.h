@@ -28,10 +28,10 @@ bool gg_validate_handles(const json_t *obj);
  * gg_validate_init. */
 void gg_validate_object(json_t *obj, const json_t *old, struct gg_errs *errs);
 
-/* The core objects the cross-object checks read (v1 Namespace, Service,
- * Secret) have no CRD here; their metadata is checked as the API server
- * would: name a DNS name, labels and annotations maps of strings. Other
- * objects produce nothing. */
+/* The core objects the store keeps (v1 Namespace, Service, Secret and
+ * discovery.k8s.io/v1 EndpointSlice) have no CRD here; their metadata is
+ * checked as the API server would: name a DNS name, labels and annotations
+ * maps of strings. Other objects produce nothing. */
 void gg_validate_core_object(const json_t *obj, struct gg_errs *errs);
 
 #endif

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "kube/dir.h"
+#include "validation/store.h"
 
 struct rec {
     pthread_mutex_t mu;
@@ -375,4 +376,53 @@ Test(dir_source, refuses_a_path_that_is_not_a_folder)
     snprintf(path, sizeof(path), "%s/ns.yaml", dir);
     cr_expect_null(gg_source_dir_new(path, record, NULL, err, sizeof(err)));
     cr_expect(strstr(err, "ns.yaml: not a folder"), "%s", err);
+}
+
+static bool count_slice(const struct gg_object *o, void *ctx)
+{
+    (void)o;
+    (*(size_t *)ctx)++;
+    return true;
+}
+
+Test(dir_source, endpointslices_and_secret_data_reach_the_store)
+{
+    write_file("slice.yaml", "apiVersion: discovery.k8s.io/v1\n"
+                             "kind: EndpointSlice\n"
+                             "metadata:\n"
+                             "  name: api-x1\n"
+                             "  labels: {kubernetes.io/service-name: api}\n"
+                             "addressType: IPv4\n"
+                             "endpoints: [{addresses: [10.0.0.5]}]\n");
+    write_file("tls.yaml", "apiVersion: v1\n"
+                           "kind: Secret\n"
+                           "metadata: {name: tls, namespace: apps}\n"
+                           "type: kubernetes.io/tls\n"
+                           "data: {tls.crt: Y2VydA==, tls.key: a2V5}\n");
+    struct rec *r = rec_new();
+    char err[256];
+    struct gg_source *s = gg_source_dir_new(dir, record, r, err, sizeof(err));
+    cr_assert(s, "%s", err);
+    cr_assert_eq(wait_count(r, &r->synced, 1), 1);
+    gg_source_free(s);
+    cr_assert_eq(json_array_size(r->objs), 2);
+    cr_expect_str_eq(ns_of(find(r->objs, "EndpointSlice", "api-x1")), "default");
+
+    struct gg_store *st = gg_store_new();
+    size_t i;
+    json_t *o;
+    json_array_foreach(r->objs, i, o) cr_expect_eq(gg_store_put_json(st, o), 0);
+    size_t n = 0;
+    gg_store_read_begin(st);
+    gg_store_each_endpointslice_of(st, "default", "api", count_slice, &n);
+    const struct gg_object *sec = gg_store_find(st, GG_KIND_SECRET, "apps", "tls");
+    cr_assert_not_null(sec);
+    cr_expect(sec->u.secret.has_data);
+    cr_assert_eq(sec->u.secret.tls_crt.state, GG_BLOB_OK);
+    cr_expect_str_eq((const char *)sec->u.secret.tls_crt.bytes, "cert");
+    cr_expect_str_eq((const char *)sec->u.secret.tls_key.bytes, "key");
+    gg_store_read_end(st);
+    cr_expect_eq(n, 1);
+    gg_store_free(st);
+    rec_free(r);
 }

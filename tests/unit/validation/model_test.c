@@ -36,6 +36,9 @@ Test(model_kinds, accepts_every_served_version_and_no_other)
         {"v1", "Namespace", true},
         {"v1", "Service", true},
         {"v1", "Secret", true},
+        {"discovery.k8s.io/v1", "EndpointSlice", true},
+        {"discovery.k8s.io/v1beta1", "EndpointSlice", false},
+        {"v1", "EndpointSlice", false},
         {"apps/v1", "Deployment", false},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -675,5 +678,72 @@ Test(model_gateway, keeps_addresses_and_parameters_refs)
     cr_assert_not_null(o);
     cr_expect_eq(o->u.gateway.n_addresses, 0);
     cr_expect_null(o->u.gateway.infra_parameters_ref);
+    gg_object_free(o);
+}
+
+Test(model_endpointslice, keeps_its_service_ports_and_endpoint_conditions)
+{
+    struct gg_object *o = decode("apiVersion: discovery.k8s.io/v1\n"
+                                 "kind: EndpointSlice\n"
+                                 "metadata:\n"
+                                 "  name: web-x1\n"
+                                 "  namespace: apps\n"
+                                 "  labels: {kubernetes.io/service-name: web, app: web}\n"
+                                 "addressType: IPv6\n"
+                                 "ports:\n"
+                                 "- {name: http, port: 8080, appProtocol: http}\n"
+                                 "- {port: 53, protocol: UDP}\n"
+                                 "- {name: all}\n"
+                                 "endpoints:\n"
+                                 "- addresses: ['fd00::1', 'fd00::2']\n"
+                                 "- addresses: ['fd00::3']\n"
+                                 "  conditions: {ready: false, serving: true, terminating: true}\n"
+                                 "- addresses: ['fd00::4', 7]\n"
+                                 "  conditions: {ready: false}\n"
+                                 "- conditions: {ready: 'yes'}\n");
+    cr_assert_not_null(o);
+    cr_expect_eq(o->kind, GG_KIND_ENDPOINTSLICE);
+    cr_expect_str_eq(gg_model_kind_name(o->kind), "EndpointSlice");
+    cr_expect_str_eq(gg_model_kind_group(o->kind), "discovery.k8s.io");
+    cr_expect(gg_model_kind_is_namespaced(o->kind));
+    const struct gg_endpointslice *es = &o->u.endpointslice;
+    cr_expect_str_eq(o->ns, "apps");
+    cr_expect_str_eq(es->service_name, "web");
+    cr_expect_eq(es->n_labels, 2);
+    cr_expect_eq(es->address_type, GG_ADDRESS_IPV6);
+    cr_assert_eq(es->n_ports, 3);
+    cr_expect_str_eq(es->ports[0].name, "http");
+    cr_expect_eq(es->ports[0].port, 8080);
+    cr_expect_str_eq(es->ports[0].protocol, "TCP");
+    cr_expect_str_eq(es->ports[0].app_protocol, "http");
+    cr_expect_str_eq(es->ports[1].protocol, "UDP");
+    cr_expect_null(es->ports[1].name);
+    cr_expect_eq(es->ports[2].port, 0);
+    cr_assert_eq(es->n_endpoints, 4);
+    cr_assert_eq(es->endpoints[0].n_addresses, 2);
+    cr_expect_str_eq(es->endpoints[0].addresses[1], "fd00::2");
+    cr_expect(es->endpoints[0].is_ready);
+    cr_expect(es->endpoints[0].is_serving);
+    cr_expect_not(es->endpoints[0].is_terminating);
+    cr_expect_not(es->endpoints[1].is_ready);
+    cr_expect(es->endpoints[1].is_serving);
+    cr_expect(es->endpoints[1].is_terminating);
+    cr_expect_not(es->endpoints[2].is_ready);
+    cr_expect_not(es->endpoints[2].is_serving);
+    cr_expect_null(es->endpoints[2].addresses[1]);
+    /* a condition of the wrong type reads as absent */
+    cr_expect(es->endpoints[3].is_ready);
+    cr_expect_eq(es->endpoints[3].n_addresses, 0);
+    gg_object_free(o);
+
+    o = decode("apiVersion: discovery.k8s.io/v1\n"
+               "kind: EndpointSlice\n"
+               "metadata: {name: bare}\n"
+               "addressType: Bogus\n");
+    cr_assert_not_null(o);
+    cr_expect_str_eq(o->ns, "default");
+    cr_expect_null(o->u.endpointslice.service_name);
+    cr_expect_eq(o->u.endpointslice.address_type, GG_ADDRESS_OTHER);
+    cr_expect_eq(o->u.endpointslice.n_endpoints, 0);
     gg_object_free(o);
 }

@@ -258,3 +258,95 @@ Test(store_churn, ends_empty_after_many_puts_and_deletes)
     cr_expect_null(claimant(s, "*.com", "zzz"));
     gg_store_free(s);
 }
+
+static void put_slice(struct gg_store *s, const char *ns, const char *name, const char *service)
+{
+    char buf[1024];
+    snprintf(buf, sizeof(buf),
+             "apiVersion: discovery.k8s.io/v1\n"
+             "kind: EndpointSlice\n"
+             "metadata:\n"
+             "  name: %s\n"
+             "  namespace: %s\n"
+             "  labels: {%s%s}\n"
+             "addressType: IPv4\n"
+             "endpoints: [{addresses: [10.0.0.1]}]\n",
+             name, ns, service ? "kubernetes.io/service-name: " : "", service ? service : "");
+    put(s, buf);
+}
+
+static size_t slices_of(const struct gg_store *s, const char *ns, const char *service)
+{
+    size_t n = 0;
+    gg_store_read_begin(s);
+    gg_store_each_endpointslice_of(s, ns, service, count_cb, &n);
+    gg_store_read_end(s);
+    return n;
+}
+
+Test(store_endpointslices, are_found_by_the_service_they_label_through_relabels_and_deletes)
+{
+    struct gg_store *s = gg_store_new();
+    put_slice(s, "apps", "web-a", "web");
+    put_slice(s, "apps", "web-b", "web");
+    put_slice(s, "shop", "web-c", "web");
+    put_slice(s, "apps", "api-a", "api");
+    put_slice(s, "apps", "orphan", NULL);
+    cr_expect_eq(gg_store_count(s, GG_KIND_ENDPOINTSLICE), 5);
+    cr_expect_eq(gg_store_count_in(s, GG_KIND_ENDPOINTSLICE, "apps"), 4);
+    cr_expect_eq(slices_of(s, "apps", "web"), 2);
+    cr_expect_eq(slices_of(s, "shop", "web"), 1);
+    cr_expect_eq(slices_of(s, "apps", "api"), 1);
+    cr_expect_eq(slices_of(s, "apps", "none"), 0);
+    cr_expect_eq(slices_of(s, NULL, "web"), 0);
+
+    gg_store_read_begin(s);
+    const struct gg_object *o = gg_store_find(s, GG_KIND_ENDPOINTSLICE, "apps", "orphan");
+    cr_assert_not_null(o);
+    cr_expect_null(o->u.endpointslice.service_name);
+    o = gg_store_find(s, GG_KIND_ENDPOINTSLICE, "apps", "web-a");
+    cr_assert_not_null(o);
+    cr_expect_str_eq(o->u.endpointslice.service_name, "web");
+    cr_expect_null(gg_store_find(s, GG_KIND_ENDPOINTSLICE, "shop", "web-a"));
+    gg_store_read_end(s);
+
+    /* a slice moving to another Service leaves the first one's list */
+    put_slice(s, "apps", "web-b", "api");
+    cr_expect_eq(slices_of(s, "apps", "web"), 1);
+    cr_expect_eq(slices_of(s, "apps", "api"), 2);
+    put_slice(s, "apps", "web-a", NULL);
+    cr_expect_eq(slices_of(s, "apps", "web"), 0);
+    cr_expect(gg_store_delete(s, GG_KIND_ENDPOINTSLICE, "apps", "api-a"));
+    cr_expect_eq(slices_of(s, "apps", "api"), 1);
+    cr_expect(gg_store_delete(s, GG_KIND_ENDPOINTSLICE, "apps", "web-b"));
+    cr_expect_eq(slices_of(s, "apps", "api"), 0);
+    put_slice(s, "apps", "web-a", "web");
+    cr_expect_eq(slices_of(s, "apps", "web"), 1);
+    cr_expect_eq(gg_store_count(s, GG_KIND_ENDPOINTSLICE), 3);
+    /* the folder still holds indexed slices: freeing releases their groups */
+    gg_store_free(s);
+}
+
+static bool stop_cb(const struct gg_object *o, void *ctx)
+{
+    (void)o;
+    (*(size_t *)ctx)++;
+    return false;
+}
+
+Test(store_endpointslices, stop_when_the_callback_says_so)
+{
+    struct gg_store *s = gg_store_new();
+    char name[32];
+    for (int i = 0; i < 5; i++) {
+        snprintf(name, sizeof(name), "web-%d", i);
+        put_slice(s, "apps", name, "web");
+    }
+    size_t n = 0;
+    gg_store_read_begin(s);
+    gg_store_each_endpointslice_of(s, "apps", "web", stop_cb, &n);
+    gg_store_read_end(s);
+    cr_expect_eq(n, 1);
+    cr_expect_eq(slices_of(s, "apps", "web"), 5);
+    gg_store_free(s);
+}
