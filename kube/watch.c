@@ -90,12 +90,14 @@ struct kind_def {
      * rbac.secrets=false), it is skipped like a missing CRD instead of
      * holding back SYNCED */
     bool is_optional;
+    bool is_opt_in; /* only with opts.watch_endpoints */
 };
 
-/* The kinds the cross-object checks read (validation/model.h). Secrets are
- * only ever looked up by name, so only their metadata is fetched: no
- * secret material enters the process. ReferenceGrant's storage version is
- * v1beta1 and v1 is served from Gateway API v1.6 on. */
+/* The kinds the cross-object checks read (validation/model.h). The checks
+ * only ever look Secrets up by name, so unless opts.secret_data asks for
+ * them whole only their metadata is fetched: no secret material enters the
+ * webhook. ReferenceGrant's storage version is v1beta1 and v1 is served from
+ * Gateway API v1.6 on. EndpointSlices are for serving, not checking. */
 static const struct kind_def kind_defs[] = {
     {"", "Namespace", "namespaces", {"v1"}, false},
     {"", "Service", "services", {"v1"}, false},
@@ -106,6 +108,7 @@ static const struct kind_def kind_defs[] = {
     {GW, "HTTPRoute", "httproutes", {"v1"}, false},
     {GW, "GRPCRoute", "grpcroutes", {"v1"}, false},
     {GW, "ReferenceGrant", "referencegrants", {"v1", "v1beta1"}, false},
+    {"discovery.k8s.io", "EndpointSlice", "endpointslices", {"v1"}, false, false, true},
 };
 #define NKINDS (sizeof(kind_defs) / sizeof(kind_defs[0]))
 
@@ -119,13 +122,15 @@ struct kstate {
     enum phase phase;
     struct gg_kube_req req; /* valid while is_busy */
     bool is_busy;
-    int64_t due_ms;    /* WAIT: when to start the next request */
-    int version;       /* index into def->versions */
-    char *rv;          /* where the watch resumes; NULL: list first */
-    char *cont;        /* the continue token of a list in progress */
-    json_t *items;     /* the pages of a list in progress */
-    unsigned failures; /* consecutive, for the backoff */
-    bool is_listed;    /* listed once, or found missing: counts for SYNCED */
+    bool is_off;           /* not asked for (opts): never requested, counts as listed */
+    bool is_metadata_only; /* def's, unless opts.secret_data */
+    int64_t due_ms;        /* WAIT: when to start the next request */
+    int version;           /* index into def->versions */
+    char *rv;              /* where the watch resumes; NULL: list first */
+    char *cont;            /* the continue token of a list in progress */
+    json_t *items;         /* the pages of a list in progress */
+    unsigned failures;     /* consecutive, for the backoff */
+    bool is_listed;        /* listed once, or found missing: counts for SYNCED */
     bool is_missing;
     bool has_told; /* a REPLACE went out for this kind */
     bool is_failing;
@@ -318,7 +323,7 @@ static void start_list(struct kstate *k)
     }
     char err[512];
     int rc = gg_kube_req_init(&k->req, s->client, path.data,
-                              k->def->is_metadata_only ? ACCEPT_META_LIST : NULL,
+                              k->is_metadata_only ? ACCEPT_META_LIST : NULL,
                               (long)s->opts.list_timeout_s, err, sizeof(err));
     gg_buf_clear(&path);
     if (rc) {
@@ -343,9 +348,8 @@ static void start_watch(struct kstate *k)
     curl_free(rv);
     free(base);
     char err[512];
-    int rc =
-        gg_kube_req_init(&k->req, s->client, path, k->def->is_metadata_only ? ACCEPT_META : NULL,
-                         (long)(timeout + WATCH_SLACK_S), err, sizeof(err));
+    int rc = gg_kube_req_init(&k->req, s->client, path, k->is_metadata_only ? ACCEPT_META : NULL,
+                              (long)(timeout + WATCH_SLACK_S), err, sizeof(err));
     free(path);
     if (rc) {
         fail(k, false, false, err);
@@ -579,7 +583,7 @@ static void *run(void *arg)
         int64_t now = now_ms(), next = now + 1000;
         for (size_t i = 0; i < NKINDS; i++) {
             struct kstate *k = &s->kinds[i];
-            if (k->is_busy)
+            if (k->is_busy || k->is_off)
                 continue;
             if (k->due_ms <= now)
                 start(k);
@@ -602,7 +606,7 @@ static void *run(void *arg)
         }
         /* a kind done just now may be due at once: go round without waiting */
         for (size_t i = 0; i < NKINDS; i++)
-            if (!s->kinds[i].is_busy && s->kinds[i].due_ms < next)
+            if (!s->kinds[i].is_busy && !s->kinds[i].is_off && s->kinds[i].due_ms < next)
                 next = s->kinds[i].due_ms;
         int64_t wait = next - now_ms();
         if (wait > 0)
@@ -663,8 +667,12 @@ struct gg_source *gg_source_kube_new_opts(const struct gg_kube_config *cfg,
     s->ctx = ctx;
     s->seed = (unsigned)time(NULL) ^ (unsigned)getpid() ^ (unsigned)(uintptr_t)s;
     for (size_t i = 0; i < NKINDS; i++) {
-        s->kinds[i].src = s;
-        s->kinds[i].def = &kind_defs[i];
+        struct kstate *k = &s->kinds[i];
+        k->src = s;
+        k->def = &kind_defs[i];
+        k->is_metadata_only = kind_defs[i].is_metadata_only && !s->opts.secret_data;
+        k->is_off = kind_defs[i].is_opt_in && !s->opts.watch_endpoints;
+        k->is_listed = k->is_off;
     }
     s->multi = curl_multi_init();
     if (!s->multi) {

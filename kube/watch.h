@@ -7,6 +7,7 @@
 #ifndef GG_KUBE_WATCH_H
 #define GG_KUBE_WATCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "kube/config.h"
@@ -20,6 +21,12 @@ struct gg_kube_watch_opts {
     unsigned missing_recheck_s;  /* a kind not served is asked for again after this (300) */
     unsigned list_timeout_s;     /* one list page (60) */
     unsigned page_limit;         /* objects per list page (500) */
+    /* also list and watch discovery.k8s.io/v1 EndpointSlices (the proxy
+     * needs them, the webhook does not) */
+    bool watch_endpoints;
+    /* fetch Secrets whole, data included (the proxy's certificates),
+     * rather than as metadata only */
+    bool secret_data;
 };
 
 /* Starts watching the server of <cfg> (copied) on a thread of its own and
@@ -27,11 +34,12 @@ struct gg_kube_watch_opts {
  *  - REPLACE(kind, objs) after every complete list of a kind: the first, one
  *    after 410 Gone, and an empty one when a kind that was served no longer
  *    is. Every object carries apiVersion and kind; Secrets are metadata
- *    only (kind Secret, apiVersion v1, no data).
+ *    only (kind Secret, apiVersion v1, no data) unless opts.secret_data.
  *  - UPSERT and DELETE from the watch, in the server's order per kind.
  *    Kinds are independent: no order holds across kinds.
- *  - SYNCED once, when every kind has been listed once or found not
- *    served (a missing CRD).
+ *  - SYNCED once, when every kind asked for has been listed once or found
+ *    not served (a missing CRD). EndpointSlices are asked for only with
+ *    opts.watch_endpoints.
  *  - ERROR: a kind the server does not serve (once per kind, then asked
  *    for again every missing_recheck_s); the server unreachable, a dropped
  *    connection, 429 or 5xx (once per outage, however many kinds it cuts,

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Kubernetes API source (kube/watch.c) against a real kube-apiserver and
 # etcd (tests/k8s/cluster.sh): list and watch, pagination, metadata-only
-# Secrets, a missing CRD, API server restarts (graceful, and killed while an
-# object is created elsewhere), a 410 after etcd compaction, in-cluster
+# Secrets (and whole ones with EndpointSlices, as the proxy asks), a missing
+# CRD, API server restarts (graceful, and killed while an object is created
+# elsewhere), a 410 after etcd compaction, in-cluster
 # configuration with a rotated ServiceAccount token, and RBAC refusals.
 # kube_source_driver prints the source's events as JSON lines; the checks
 # fold them into the state a store would hold. Skips when the Kubernetes
@@ -215,6 +216,31 @@ else
     bad "restart: cluster.sh restart-apiserver" "$restart_out"
 fi
 stop_driver a
+same "checks' source: EndpointSlices are not asked for" "$(count "$A" REPLACE EndpointSlice)" 0
+
+# --- the proxy's source: EndpointSlices, and Secrets with their data ------------------------
+slice() { # NAME SERVICE ADDRESS
+    printf 'apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n'
+    printf 'metadata:\n  name: %s\n  namespace: apps\n' "$1"
+    printf '  labels: {kubernetes.io/service-name: %s}\n' "$2"
+    printf 'addressType: IPv4\nports: [{name: http, port: 8080}]\n'
+    printf 'endpoints: [{addresses: [%s]}]\n' "$3"
+}
+slice api-1 api 10.0.0.5 | kc apply -f - >/dev/null
+start_driver e --kubeconfig "$KUBECONFIG" --endpoints 1 --secret-data 1 --backoff 200:2000
+E=$tmp/e.jsonl
+check "proxy source: SYNCED with EndpointSlices" wait_for 600 at_least 1 "$E" SYNCED
+check "proxy source: an EndpointSlice is listed" known "$E" EndpointSlice apps/api-1
+same "proxy source: it reads as its Service's" \
+    "$(fold field "$E" EndpointSlice apps/api-1 service)" api
+same "proxy source: Secrets come whole, tls.key decoded by the model" \
+    "$(fold field "$E" Secret apps/tls data) $(fold field "$E" Secret apps/tls tls_key_len)" \
+    "True 12"
+slice api-2 api 10.0.0.6 | kc apply -f - >/dev/null
+check "proxy source: a new EndpointSlice is watched" wait_for 300 known "$E" EndpointSlice apps/api-2
+kc -n apps delete endpointslice api-1 >/dev/null
+check "proxy source: a deleted one is gone" wait_for 300 gone "$E" EndpointSlice apps/api-1
+stop_driver e
 
 # --- a second API server of our own: killed, then compaction -----------------------------
 # The same etcd, no watch cache (so a watch reads etcd's history directly and

@@ -6,7 +6,9 @@
  *
  * usage: kube_source_driver [--kubeconfig FILE | --in-cluster SA_DIR | --dir PATH]
  *                           [--watch-timeout S] [--backoff MS:MS] [--recheck S]
- *                           [--page-limit N] */
+ *                           [--page-limit N] [--endpoints 1] [--secret-data 1]
+ * Secrets and EndpointSlices are also shown as the model decodes them: the
+ * length of tls.key (never its bytes) and the Service a slice belongs to. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include "kube/config.h"
 #include "kube/dir.h"
 #include "kube/watch.h"
+#include "validation/model.h"
 
 static struct timespec t0;
 
@@ -39,6 +42,12 @@ static json_t *brief(const json_t *obj)
                           json_string_value(json_object_get(obj, "kind")), "rv",
                           json_string_value(json_object_get(meta, "resourceVersion")), "data",
                           json_object_get(obj, "data") != NULL);
+    struct gg_object *o = gg_model_decode(obj);
+    if (o && o->kind == GG_KIND_SECRET && o->u.secret.tls_key.state == GG_BLOB_OK)
+        json_object_set_new(b, "tls_key_len", json_integer(o->u.secret.tls_key.len));
+    if (o && o->kind == GG_KIND_ENDPOINTSLICE && o->u.endpointslice.service_name)
+        json_object_set_new(b, "service", json_string(o->u.endpointslice.service_name));
+    gg_object_free(o);
     return b;
 }
 
@@ -78,7 +87,7 @@ static int usage(void)
 {
     fprintf(stderr, "usage: kube_source_driver [--kubeconfig FILE | --in-cluster SA_DIR | "
                     "--dir PATH] [--watch-timeout S] [--backoff MS:MS] [--recheck S] "
-                    "[--page-limit N]\n");
+                    "[--page-limit N] [--endpoints 1] [--secret-data 1]\n");
     return 2;
 }
 
@@ -106,6 +115,10 @@ int main(int argc, char **argv)
             opts.missing_recheck_s = (unsigned)atoi(v);
         else if (!strcmp(a, "--page-limit"))
             opts.page_limit = (unsigned)atoi(v);
+        else if (!strcmp(a, "--endpoints"))
+            opts.watch_endpoints = atoi(v) != 0;
+        else if (!strcmp(a, "--secret-data"))
+            opts.secret_data = atoi(v) != 0;
         else
             return usage();
     }

@@ -86,3 +86,21 @@ Test(kube_source, an_unreadable_token_is_an_error_per_kind, .timeout = 60)
                             "such file or directory; retrying");
     gg_source_free(NULL);
 }
+
+Test(kube_source, endpointslices_are_asked_for_only_when_wanted, .timeout = 60)
+{
+    struct rec r = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+    struct gg_kube_config cfg;
+    gg_kube_config_init(&cfg);
+    cfg.server = strdup("https://127.0.0.1:1");
+    cfg.token_file = strdup("/nonexistent/token");
+    struct gg_kube_watch_opts opts = {.watch_endpoints = true, .secret_data = true};
+    char err[256];
+    struct gg_source *s = gg_source_kube_new_opts(&cfg, &opts, record, &r, err, sizeof(err));
+    gg_kube_config_clear(&cfg);
+    cr_assert(s, "%s", err);
+    cr_assert_eq(wait_errors(&r, 10), 10);
+    gg_source_free(s);
+    cr_expect_eq(r.error, 10, "nine kinds and EndpointSlices, told once each");
+    cr_expect_eq(r.with_kind, 10);
+}
