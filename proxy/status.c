@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "proxy/features.h"
 #include "proxy/route_table.h"
@@ -48,20 +49,17 @@ static void refuse(struct verdict *v, const char *reason, const char *fmt, ...)
 
 static int64_t obj_generation(const struct gg_object *o)
 {
-    (void)o;
-    return 0;
+    return o->generation;
 }
 
 static bool class_has_parameters(const struct gg_object *gc)
 {
-    (void)gc;
-    return false;
+    return gc->u.gatewayclass.parameters_ref != NULL;
 }
 
 static bool gateway_has_parameters(const struct gg_object *gw)
 {
-    (void)gw;
-    return false;
+    return gw->u.gateway.infra_parameters_ref != NULL;
 }
 
 static const struct gg_object *v_find_parent(const struct gg_store *s, const struct gg_ref *ref,
@@ -225,8 +223,23 @@ static void v_backend_ref(const struct gg_store *s, const struct gg_object *rout
     const char *target = gg_ref_ns(ref, route->ns);
     if (!ref_permitted(s, route, ref, "Service", target, v))
         return;
-    if (!gg_store_find(s, GG_KIND_SERVICE, target, ref->name))
+    const struct gg_object *svc = gg_store_find(s, GG_KIND_SERVICE, target, ref->name);
+    if (!svc) {
         refuse(v, "BackendNotFound", "Service \"%s/%s\" not found", target, ref->name);
+        return;
+    }
+    /* the proxy speaks HTTP/1.1 to backends: a port that asks for another
+     * application protocol (h2c, WebSocket, TLS) is not one it can use */
+    const struct gg_service *sv = &svc->u.service;
+    for (size_t i = 0; i < sv->n_ports; i++) {
+        const char *ap = sv->ports[i].app_protocol;
+        if (sv->ports[i].port == ref->port && ap && strcasecmp(ap, "http") != 0 &&
+            strcmp(ap, "kubernetes.io/http") != 0)
+            refuse(v, "UnsupportedProtocol",
+                   "port %d of Service \"%s/%s\" has appProtocol %s, which the proxy does not "
+                   "speak",
+                   ref->port, target, ref->name, ap);
+    }
 }
 
 static void v_certificate_ref(const struct gg_store *s, const struct gg_object *owner,
@@ -250,8 +263,16 @@ static void v_certificate_ref(const struct gg_store *s, const struct gg_object *
     const char *target = gg_ref_ns(ref, owner->ns);
     if (!ref_permitted(s, owner, ref, "Secret", target, v))
         return;
-    if (!gg_store_find(s, GG_KIND_SECRET, target, ref->name))
+    const struct gg_object *sec = gg_store_find(s, GG_KIND_SECRET, target, ref->name);
+    if (!sec) {
         refuse(v, "InvalidCertificateRef", "Secret \"%s/%s\" not found", target, ref->name);
+        return;
+    }
+    const struct gg_secret *sd = &sec->u.secret;
+    /* a source that fetched metadata only cannot tell; the proxy then finds out */
+    if (sd->has_data && (sd->tls_crt.state != GG_BLOB_OK || sd->tls_key.state != GG_BLOB_OK))
+        refuse(v, "InvalidCertificateRef", "Secret \"%s/%s\" holds no usable tls.crt and tls.key",
+               target, ref->name);
 }
 
 /* --- the set ----------------------------------------------------------------- */
@@ -612,6 +633,50 @@ static bool gateway_addresses(struct ctx *c, const struct gg_object *gw, json_t 
     return ok;
 }
 
+/* spec.addresses of a type gateguard cannot assign (GatewayStaticAddresses
+ * "UnsupportedAddress"). */
+static bool unsupported_address(const struct gg_object *gw, char *msg, size_t len)
+{
+    const struct gg_gateway *g = &gw->u.gateway;
+    for (size_t i = 0; i < g->n_addresses; i++) {
+        const char *t = g->addresses[i].type ? g->addresses[i].type : "IPAddress";
+        if (strcmp(t, "IPAddress") != 0 && strcmp(t, "Hostname") != 0) {
+            snprintf(msg, len, "spec.addresses[%zu]: type %s is not supported", i, t);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A requested address (spec.addresses[].value) that is not one the
+ * Gateway is served on: the proxy cannot take addresses on request. */
+static bool requested_address(struct ctx *c, const struct gg_object *gw, const json_t *st,
+                              char *msg, size_t len)
+{
+    (void)c;
+    const struct gg_gateway *g = &gw->u.gateway;
+    const json_t *have = json_object_get(st, "addresses");
+    for (size_t i = 0; i < g->n_addresses; i++) {
+        const char *v = g->addresses[i].value;
+        if (!v)
+            continue; /* any address will do */
+        bool found = false;
+        size_t k;
+        const json_t *a;
+        json_array_foreach(have, k, a)
+        {
+            const char *hv = json_string_value(json_object_get(a, "value"));
+            found |= hv && strcmp(hv, v) == 0;
+        }
+        if (!found) {
+            snprintf(msg, len,
+                     "spec.addresses[%zu]: %s is not an address this Gateway is served on", i, v);
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Accepted ListenerSets of <gw>, for status.attachedListenerSets. */
 struct ls_count {
     const struct gg_store *s;
@@ -654,11 +719,15 @@ static void gateway_status(struct ctx *c, const struct gg_object *gw)
 
     json_t *st = json_object(), *conds = json_array(), *lj = json_array();
     bool addressed = gateway_addresses(c, gw, st);
+    char addr_msg[384];
     bool accepted = true;
     if (gateway_has_parameters(gw)) {
         accepted = false;
         cond(conds, prev_conds, gen, now, "Accepted", false, "InvalidParameters",
              "spec.infrastructure.parametersRef: gateguard takes no parameters; remove it");
+    } else if (unsupported_address(gw, addr_msg, sizeof(addr_msg))) {
+        accepted = false;
+        cond(conds, prev_conds, gen, now, "Accepted", false, "UnsupportedAddress", "%s", addr_msg);
     } else if (n && n_ok == 0) {
         accepted = false;
         cond(conds, prev_conds, gen, now, "Accepted", false, "ListenersNotValid",
@@ -673,6 +742,8 @@ static void gateway_status(struct ctx *c, const struct gg_object *gw)
     if (!accepted)
         cond(conds, prev_conds, gen, now, "Programmed", false, "Invalid",
              "the Gateway is not accepted");
+    else if (requested_address(c, gw, st, addr_msg, sizeof(addr_msg)))
+        cond(conds, prev_conds, gen, now, "Programmed", false, "AddressNotUsable", "%s", addr_msg);
     else if (!addressed)
         cond(conds, prev_conds, gen, now, "Programmed", false, "AddressNotAssigned",
              "the address pool has no address left for this Gateway");

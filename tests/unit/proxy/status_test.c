@@ -930,3 +930,125 @@ ParameterizedTest(struct agree_case *fx, status_agreement, held_in_cross_cases)
     gg_docs_clear(&docs);
     gg_buf_clear(&b);
 }
+
+/* --- parameters, addresses, generations, protocols ------------------------------ */
+
+Test(gatewayclass_status, invalid_parameters_when_parameters_ref_is_set)
+{
+    struct gg_store *s = store_of(
+        "apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: gg}\n"
+        "spec: {controllerName: gateguard.dev/gateway-controller, parametersRef: {group: "
+        "example.com, kind: Params, name: p}}\n");
+    struct gg_status_set set;
+    compute(s, &set);
+    expect_cond(json_object_get(status_of(&set, GG_KIND_GATEWAYCLASS, "", "gg"), "conditions"),
+                "Accepted", "False", "InvalidParameters", "gg");
+    gg_status_set_clear(&set);
+    gg_store_free(s);
+}
+
+#define GW_SPEC(extra)                                                                             \
+    GC "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n"                                 \
+       "metadata: {name: public, namespace: infra, generation: 7}\nspec:\n"                        \
+       "  gatewayClassName: gg\n  listeners: [{name: http, port: 80, protocol: HTTP}]\n" extra
+
+Test(gateway_status, invalid_parameters_when_infrastructure_names_some)
+{
+    struct gg_store *s = store_of(GW_SPEC("  infrastructure: {parametersRef: {group: invalid.io, "
+                                          "kind: InvalidParameters, name: x}}\n"));
+    struct gg_status_set set;
+    compute(s, &set);
+    const json_t *c =
+        json_object_get(status_of(&set, GG_KIND_GATEWAY, "infra", "public"), "conditions");
+    expect_cond(c, "Accepted", "False", "InvalidParameters", "public");
+    gg_status_set_clear(&set);
+    gg_store_free(s);
+}
+
+Test(gateway_status, observed_generation_is_the_objects)
+{
+    struct gg_store *s = store_of(GW_SPEC(""));
+    struct gg_status_set set;
+    compute(s, &set);
+    const json_t *st = status_of(&set, GG_KIND_GATEWAY, "infra", "public");
+    const json_t *c = gg_status_condition(json_object_get(st, "conditions"), "Programmed");
+    cr_expect_eq(json_integer_value(json_object_get(c, "observedGeneration")), 7);
+    c = gg_status_condition(json_object_get(listener_of(st, "http"), "conditions"), "Accepted");
+    cr_expect_eq(json_integer_value(json_object_get(c, "observedGeneration")), 7);
+    gg_status_set_clear(&set);
+    gg_store_free(s);
+}
+
+Test(gateway_status, unsupported_address_type_and_unusable_address)
+{
+    struct gg_store *s = store_of(GW_SPEC("  addresses: [{type: example.com/Bogus, value: x}]\n"));
+    struct gg_status_set set;
+    compute(s, &set);
+    expect_cond(json_object_get(status_of(&set, GG_KIND_GATEWAY, "infra", "public"), "conditions"),
+                "Accepted", "False", "UnsupportedAddress", "public");
+    gg_status_set_clear(&set);
+    gg_store_free(s);
+
+    s = store_of(GW_SPEC("  addresses: [{type: IPAddress, value: 192.0.2.9}]\n"));
+    const char *fixed[] = {"192.0.2.7"};
+    struct gg_status_opts o = {.addresses = fixed, .n_addresses = 1};
+    compute_with(s, &o, &set);
+    const json_t *c =
+        json_object_get(status_of(&set, GG_KIND_GATEWAY, "infra", "public"), "conditions");
+    expect_cond(c, "Accepted", "True", "Accepted", "public");
+    expect_cond(c, "Programmed", "False", "AddressNotUsable", "public");
+    gg_status_set_clear(&set);
+
+    const char *same[] = {"192.0.2.9"};
+    struct gg_status_opts o2 = {.addresses = same, .n_addresses = 1};
+    compute_with(s, &o2, &set);
+    c = json_object_get(status_of(&set, GG_KIND_GATEWAY, "infra", "public"), "conditions");
+    expect_cond(c, "Programmed", "True", "Programmed", "public");
+    gg_status_set_clear(&set);
+    gg_store_free(s);
+}
+
+Test(listener_status, invalid_certificate_ref_for_a_malformed_secret)
+{
+    struct gg_store *s = store_of(GW_TLS("infra") "apiVersion: v1\nkind: Secret\n"
+                                                  "metadata: {name: cert, namespace: infra}\n"
+                                                  "type: kubernetes.io/tls\n"
+                                                  "data: {tls.crt: '!!!', tls.key: '!!!'}\n");
+    struct gg_status_set set;
+    compute(s, &set);
+    expect_listener(&set, "infra", "public", "https", "ResolvedRefs", "False",
+                    "InvalidCertificateRef");
+    gg_status_set_clear(&set);
+    gg_store_free(s);
+
+    s = store_of(GW_TLS("infra") "apiVersion: v1\nkind: Secret\n"
+                                 "metadata: {name: cert, namespace: infra}\n"
+                                 "type: kubernetes.io/tls\n"
+                                 "data: {tls.crt: Y2VydA==, tls.key: a2V5}\n");
+    compute(s, &set);
+    expect_listener(&set, "infra", "public", "https", "ResolvedRefs", "True", "ResolvedRefs");
+    gg_status_set_clear(&set);
+    gg_store_free(s);
+}
+
+#define SVC_PORT(app)                                                                              \
+    "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: infra}\n"                     \
+    "spec: {ports: [{port: 8080" app "}]}\n---\n"
+
+Test(route_status, unsupported_protocol_for_a_backend_port_the_proxy_cannot_speak)
+{
+    struct gg_store *s = store_of(GC GW_HTTP("infra", "public", "Same") SVC_PORT(
+        ", appProtocol: kubernetes.io/h2c") ROUTE_X("", "Service", "infra"));
+    struct gg_status_set set;
+    compute(s, &set);
+    expect_route(&set, "infra", "r", 0, "ResolvedRefs", "False", "UnsupportedProtocol");
+    gg_status_set_clear(&set);
+    gg_store_free(s);
+
+    s = store_of(GC GW_HTTP("infra", "public", "Same") SVC_PORT(", appProtocol: http")
+                     ROUTE_X("", "Service", "infra"));
+    compute(s, &set);
+    expect_route(&set, "infra", "r", 0, "ResolvedRefs", "True", "ResolvedRefs");
+    gg_status_set_clear(&set);
+    gg_store_free(s);
+}
