@@ -145,6 +145,7 @@ int gg_kube_req_init(struct gg_kube_req *r, struct gg_kube_client *c, const char
     if (!r->easy)
         abort(); /* libcurl allocates and initialises nothing else here */
     r->path = gg_xstrdup(path);
+    snprintf(r->method, sizeof(r->method), "GET");
     r->max_body = GG_KUBE_MAX_LIST_BODY;
     gg_buf_init(&r->body);
     char *accept_h = gg_xasprintf("Accept: %s", accept ? accept : "application/json");
@@ -197,6 +198,19 @@ void gg_kube_req_stream(struct gg_kube_req *r, size_t max_line, gg_lines_cb cb, 
     r->on_line_ctx = ctx;
 }
 
+void gg_kube_req_body(struct gg_kube_req *r, const char *method, const char *content_type,
+                      const char *body, size_t len)
+{
+    snprintf(r->method, sizeof(r->method), "%s", method);
+    curl_easy_setopt(r->easy, CURLOPT_CUSTOMREQUEST, method);
+    char *ct = gg_xasprintf("Content-Type: %s", content_type);
+    r->headers = curl_slist_append(r->headers, ct);
+    free(ct);
+    curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
+    curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    curl_easy_setopt(r->easy, CURLOPT_COPYPOSTFIELDS, body);
+}
+
 void gg_kube_req_clear(struct gg_kube_req *r)
 {
     if (r->easy)
@@ -231,14 +245,14 @@ int gg_kube_req_finish(struct gg_kube_req *r, CURLcode code, char *err, size_t e
     r->status = status;
     if (r->stream_rc) {
         if (r->stream_rc > 0) {
-            gg_seterr(err, errlen, "GET %s: stopped", r->path);
+            gg_seterr(err, errlen, "%s %s: stopped", r->method, r->path);
             return GG_KUBE_ESTOP;
         }
-        gg_seterr(err, errlen, "GET %s: %s", r->path, gg_lines_strerror(r->stream_rc));
+        gg_seterr(err, errlen, "%s %s: %s", r->method, r->path, gg_lines_strerror(r->stream_rc));
         return GG_KUBE_EBODY;
     }
     if (r->is_too_big) {
-        gg_seterr(err, errlen, "GET %s: the answer is larger than %zu bytes", r->path,
+        gg_seterr(err, errlen, "%s %s: the answer is larger than %zu bytes", r->method, r->path,
                   status >= 200 && status < 300 && !r->is_stream ? r->max_body
                                                                  : (size_t)GG_KUBE_MAX_ERROR_BODY);
         return GG_KUBE_EBODY;
@@ -246,18 +260,18 @@ int gg_kube_req_finish(struct gg_kube_req *r, CURLcode code, char *err, size_t e
     if (status != 0 && (status < 200 || status >= 300)) {
         char msg[512];
         status_message(r, msg, sizeof(msg));
-        gg_seterr(err, errlen, "GET %s: HTTP %ld: %s", r->path, status, msg);
+        gg_seterr(err, errlen, "%s %s: HTTP %ld: %s", r->method, r->path, status, msg);
         return GG_KUBE_EHTTP;
     }
     if (code != CURLE_OK) {
-        gg_seterr(err, errlen, "GET %s: %s", r->path,
+        gg_seterr(err, errlen, "%s %s: %s", r->method, r->path,
                   r->curl_err[0] ? r->curl_err : curl_easy_strerror(code));
         return GG_KUBE_ENET;
     }
     if (r->is_stream) {
         int rc = gg_lines_finish(&r->lines);
         if (rc) {
-            gg_seterr(err, errlen, "GET %s: %s", r->path, gg_lines_strerror(rc));
+            gg_seterr(err, errlen, "%s %s: %s", r->method, r->path, gg_lines_strerror(rc));
             return GG_KUBE_EBODY;
         }
     }
@@ -274,9 +288,10 @@ json_t *gg_kube_req_json(const struct gg_kube_req *r, char *err, size_t errlen)
     json_error_t je;
     json_t *j = json_loadb(r->body.data ? r->body.data : "", r->body.len, 0, &je);
     if (!j)
-        gg_seterr(err, errlen, "GET %s: not JSON: %s (at byte %d)", r->path, je.text, je.position);
+        gg_seterr(err, errlen, "%s %s: not JSON: %s (at byte %d)", r->method, r->path, je.text,
+                  je.position);
     else if (!json_is_object(j)) {
-        gg_seterr(err, errlen, "GET %s: not a JSON object", r->path);
+        gg_seterr(err, errlen, "%s %s: not a JSON object", r->method, r->path);
         json_decref(j);
         j = NULL;
     }
@@ -295,6 +310,31 @@ int gg_kube_get_json(struct gg_kube_client *c, const char *path, const char *acc
     rc = gg_kube_req_perform(&r, err, errlen);
     *status = r.status;
     if (rc == 0) {
+        *out = gg_kube_req_json(&r, err, errlen);
+        if (!*out)
+            rc = GG_KUBE_EBODY;
+    }
+    gg_kube_req_clear(&r);
+    return rc;
+}
+
+int gg_kube_send_json(struct gg_kube_client *c, const char *method, const char *path,
+                      const char *content_type, const json_t *body, long timeout_s, json_t **out,
+                      long *status, char *err, size_t errlen)
+{
+    struct gg_kube_req r;
+    if (out)
+        *out = NULL;
+    *status = 0;
+    int rc = gg_kube_req_init(&r, c, path, NULL, timeout_s, err, errlen);
+    if (rc)
+        return rc;
+    char *text = json_dumps(body, JSON_COMPACT);
+    gg_kube_req_body(&r, method, content_type, text, strlen(text));
+    free(text);
+    rc = gg_kube_req_perform(&r, err, errlen);
+    *status = r.status;
+    if (rc == 0 && out) {
         *out = gg_kube_req_json(&r, err, errlen);
         if (!*out)
             rc = GG_KUBE_EBODY;

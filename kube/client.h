@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* GET requests to the Kubernetes API on libcurl: TLS and credentials from a
+/* Requests to the Kubernetes API on libcurl: TLS and credentials from a
  * gg_kube_config, bounded bodies and timeouts, a Status message for every
  * failure, and watch bodies split into events. A request runs blocking
  * (gg_kube_req_perform) or inside the caller's curl multi handle; which
@@ -56,6 +56,7 @@ struct gg_kube_req {
     CURL *easy; /* owned */
     struct curl_slist *headers;
     char *path;         /* owned: the path and query asked for, for messages */
+    char method[8];     /* "GET" unless gg_kube_req_body set another */
     long status;        /* HTTP status once the headers are in, else 0 */
     struct gg_buf body; /* a buffered body, or the error body of a stream */
     size_t max_body;
@@ -74,6 +75,10 @@ struct gg_kube_req {
  * Returns 0, or GG_KUBE_ECONFIG with a message (<r> then needs no clear). */
 int gg_kube_req_init(struct gg_kube_req *r, struct gg_kube_client *c, const char *path,
                      const char *accept, long timeout_s, char *err, size_t errlen);
+/* Makes <r> a <method> request ("PATCH", "PUT", "POST") sending <len>
+ * bytes of <body> (copied) as <content_type>. Call after init. */
+void gg_kube_req_body(struct gg_kube_req *r, const char *method, const char *content_type,
+                      const char *body, size_t len);
 /* Makes <r> a stream: a 2xx body goes to <cb> one line at a time (lines up
  * to <max_line> bytes); any other body is kept for its Status. */
 void gg_kube_req_stream(struct gg_kube_req *r, size_t max_line, gg_lines_cb cb, void *ctx);
@@ -97,6 +102,13 @@ json_t *gg_kube_req_json(const struct gg_kube_req *r, char *err, size_t errlen);
  * code with *<status> the HTTP status (0 if none) and a message. */
 int gg_kube_get_json(struct gg_kube_client *c, const char *path, const char *accept, long timeout_s,
                      json_t **out, long *status, char *err, size_t errlen);
+
+/* <method> <path> with <body> as <content_type>, blocking: 0 with *<out>
+ * the answer (owned; pass NULL to drop it), or a negative code with
+ * *<status> the HTTP status (0 if none) and a message "METHOD PATH: what". */
+int gg_kube_send_json(struct gg_kube_client *c, const char *method, const char *path,
+                      const char *content_type, const json_t *body, long timeout_s, json_t **out,
+                      long *status, char *err, size_t errlen);
 
 /* --- watch events -------------------------------------------------------- */
 
