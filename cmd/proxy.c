@@ -326,7 +326,9 @@ int gg_cmd_proxy(int argc, char **argv)
         gg_admin_handle(admin, "/status", status_page, w.ctrl);
         gg_log(GG_LOG_INFO, "admin_listening", "{s:i}", "port", gg_admin_port(admin));
     }
-    src = is_kube ? gg_source_kube_new(&kcfg, source_cb, &w, err, sizeof(err))
+    /* TLS data tells a malformed Secret from a good one (InvalidCertificateRef) */
+    struct gg_kube_watch_opts wopts = {.watch_endpoints = true, .secret_data = true};
+    src = is_kube ? gg_source_kube_new_opts(&kcfg, &wopts, source_cb, &w, err, sizeof(err))
                   : gg_source_dir_new(source + 4, source_cb, &w, err, sizeof(err));
     if (!src)
         goto out_err;
