@@ -54,8 +54,9 @@ declare -A sets=(
     [ignore]="--set webhook.failurePolicy=Ignore --set webhook.timeoutSeconds=10"
     [servicemonitor]="--set metrics.serviceMonitor.enabled=true --set metrics.serviceMonitor.interval=15s --set metrics.serviceMonitor.labels.release=prom"
     [no-secrets]="--set rbac.secrets=false"
+    [proxy]="--set proxy.enabled=true"
 )
-order=(defaults cert-manager cert-manager-issuer url ignore servicemonitor no-secrets)
+order=(defaults cert-manager cert-manager-issuer url ignore servicemonitor no-secrets proxy)
 
 echo "# lint and render"
 for set in "${order[@]}"; do
@@ -145,7 +146,7 @@ docs = [d for d in yaml.safe_load_all(open(f)) if d and d["kind"] not in kinds]
 print(yaml.safe_dump_all(docs))
 EOF
 }
-for set in defaults url ignore no-secrets; do
+for set in defaults url ignore no-secrets proxy; do
     n=$(grep -c '^kind: ' "$tmp/$set.yaml" || true)
     if out=$(k apply --dry-run=server -f "$tmp/$set.yaml" 2>&1); then
         ok "kubectl apply --dry-run=server: all $n objects of '$set' accepted"
@@ -246,6 +247,35 @@ EOF
 else
     bad "a token for the ServiceAccount (kubectl create token)" "$token"
 fi
+
+echo "# the proxy's RBAC (proxy.enabled), as its ServiceAccount"
+python3 - "$tmp/proxy.yaml" "$rel-proxy" >"$tmp/proxy-rbac.yaml" <<'EOF'
+import sys, yaml
+kinds = {"ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"}
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1]))
+        if d and d["kind"] in kinds and d["metadata"]["name"] == sys.argv[2]]
+print(yaml.safe_dump_all(docs))
+EOF
+check "the proxy's ServiceAccount and RBAC applied" k apply -f "$tmp/proxy-rbac.yaml"
+psa=system:serviceaccount:$ns:$rel-proxy
+pcan() { k auth can-i "$@" --as="$psa" >/dev/null 2>&1; }
+for r in gatewayclasses gateways listenersets httproutes grpcroutes; do
+    for v in update patch; do
+        check "proxy: can $v $r/status" pcan "$v" "$r.gateway.networking.k8s.io" --subresource=status -A
+    done
+    for v in create update patch delete; do
+        check_not "proxy: cannot $v $r (spec)" pcan "$v" "$r.gateway.networking.k8s.io" -A
+    done
+done
+check_not "proxy: cannot patch referencegrants/status" pcan patch referencegrants.gateway.networking.k8s.io --subresource=status -A
+check "proxy: can list and watch endpointslices" bash -c "'$KUBECTL' auth can-i list endpointslices.discovery.k8s.io -A --as='$psa' >/dev/null && '$KUBECTL' auth can-i watch endpointslices.discovery.k8s.io -A --as='$psa' >/dev/null"
+check "proxy: can get Secrets (TLS data)" pcan get secrets -A
+check_not "proxy: cannot update Secrets" pcan update secrets -A
+for v in get create update; do
+    check "proxy: can $v leases in $ns" pcan "$v" leases.coordination.k8s.io -n "$ns"
+done
+check_not "proxy: cannot delete leases" pcan delete leases.coordination.k8s.io -n "$ns"
+check_not "proxy: cannot touch leases in default" pcan update leases.coordination.k8s.io -n default
 
 echo "# the certificate Jobs' script, run here with the Jobs' ServiceAccount token"
 if [ -x "$bin" ]; then

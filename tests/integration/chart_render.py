@@ -7,7 +7,7 @@ usage: chart_render.py SET NAMESPACE FULLNAME < rendered.yaml
 Prints one "ok   <set>: <what>" or "FAIL <set>: <what>" line per assertion
 (chart.sh counts them) and exits 0; a document that is not YAML is a FAIL.
 SET: defaults, cert-manager, cert-manager-issuer, url, ignore, servicemonitor,
-no-secrets, values-coverage (reads values.yaml and values.schema.json instead).
+no-secrets, proxy, values-coverage (reads values.yaml and values.schema.json instead).
 """
 import base64
 import json
@@ -81,6 +81,9 @@ class Checks:
         self.cluster_role()
         cm = self.one("ConfigMap", f"{self.full}-policy")
         pol = yaml.safe_load(cm.get("data", {}).get("policy.yaml", "")) or {}
+        proxy = [f'{d["kind"]}/{d["metadata"]["name"]}' for d in self.docs
+                 if d["metadata"].get("labels", {}).get("app.kubernetes.io/component") == "proxy"]
+        self.t("proxy objects only with proxy.enabled", bool(proxy) == (self.which == "proxy"), proxy)
         self.t("the policy ConfigMap holds an OwnershipPolicy",
                pol.get("apiVersion") == "gateguard.dev/v1alpha1" and pol.get("kind") == "OwnershipPolicy",
                pol)
@@ -335,6 +338,51 @@ class Checks:
 
     def no_secrets(self):
         pass  # cluster_role() already asserted the set without secrets
+
+    def proxy(self):
+        name = self.full + "-proxy"
+        role = self.one("ClusterRole", name)
+        rules = {(g, x, v) for r in role.get("rules", []) for g in r["apiGroups"]
+                 for x in r["resources"] for v in r["verbs"]}
+        kinds = ("gatewayclasses", "gateways", "httproutes", "grpcroutes", "referencegrants",
+                 "listenersets")
+        want = {(g, x, v) for g, x in [("", "namespaces"), ("", "services"), ("", "secrets")] +
+                [(GROUP, k) for k in kinds] for v in READ}
+        want |= {("discovery.k8s.io", "endpointslices", v) for v in ("list", "watch")}
+        want |= {(GROUP, k + "/status", v) for k in ("gatewayclasses", "gateways", "listenersets",
+                                                      "httproutes", "grpcroutes") for v in ("update", "patch")}
+        self.t("the proxy's ClusterRole: reads, and update/patch of exactly the */status it writes",
+               rules == want, f"extra {rules - want}, missing {want - rules}")
+        writes = {x for g, x, v in rules if v not in READ}
+        self.t("the proxy writes no spec: every write verb is on a /status subresource",
+               all(x.endswith("/status") for x in writes), writes)
+        r = self.one("Role", name)
+        lr = {(g, x, v) for ru in r.get("rules", []) for g in ru["apiGroups"]
+              for x in ru["resources"] for v in ru["verbs"]}
+        self.t("the proxy's Role: get, create, update of Leases in the release namespace",
+               lr == {("coordination.k8s.io", "leases", v) for v in ("get", "create", "update")}
+               and r["metadata"]["namespace"] == self.ns, lr)
+        for kind in ("ClusterRoleBinding", "RoleBinding"):
+            b = self.one(kind, name)
+            self.t(f"the {kind} names the proxy's ServiceAccount",
+                   b.get("subjects") == [{"kind": "ServiceAccount", "name": name, "namespace": self.ns}],
+                   b.get("subjects"))
+        self.one("ServiceAccount", name)
+        dep = self.one("Deployment", name)
+        c = (dep.get("spec", {}).get("template", {}).get("spec", {}).get("containers") or [{}])[0]
+        args = c.get("args", [])
+        self.t("the proxy runs `gateguard proxy --source kube` with leader election in its namespace",
+               args[:3] == ["proxy", "--source", "kube"] and "--leader-elect=true" in args and
+               args[args.index("--lease-namespace") + 1] == self.ns, args)
+        env = {e["name"]: e.get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") for e in c.get("env", [])}
+        self.t("POD_NAME and POD_NAMESPACE from the downward API",
+               env == {"POD_NAME": "metadata.name", "POD_NAMESPACE": "metadata.namespace"}, env)
+        sel = dep.get("spec", {}).get("selector", {}).get("matchLabels", {})
+        self.t("the proxy's pods are not the webhook's", sel.get("app.kubernetes.io/component") == "proxy", sel)
+        svc = self.one("Service", name)
+        ports = [(p["name"], p["port"]) for p in svc.get("spec", {}).get("ports", [])]
+        self.t("the proxy's Service: the listener port and the admin port",
+               ports == [("http", 80), ("admin", 9901)], ports)
 
 
 def values_coverage(values_path, schema_path):

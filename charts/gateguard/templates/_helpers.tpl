@@ -150,3 +150,26 @@ helm.sh/hook: pre-install,pre-upgrade,post-install,post-upgrade
 helm.sh/hook-weight: "-10"
 helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
 {{- end -}}
+
+{{/* The proxy and status controller: names and labels of their own, so the
+webhook's selector never picks its pods. */}}
+{{- define "gateguard.proxyName" -}}
+{{- printf "%s-proxy" (include "gateguard.fullname" . | trunc 57 | trimSuffix "-") -}}
+{{- end -}}
+
+{{- define "gateguard.proxySelectorLabels" -}}
+app.kubernetes.io/name: {{ include "gateguard.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: proxy
+{{- end -}}
+
+{{- define "gateguard.proxyLabels" -}}
+{{ include "gateguard.proxySelectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: gateguard
+helm.sh/chart: {{ include "gateguard.chart" . }}
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
