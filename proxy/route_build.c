@@ -300,19 +300,66 @@ static bool parse_ip(const char *text, uint16_t port, struct gg_plan_endpoint *e
     return false;
 }
 
-/* The ready endpoints of <svc>'s port <sp>: its cluster IP, which the
- * cluster's service proxy spreads over the Service's ready Pods. */
+struct slice_walk {
+    struct build *b;
+    const struct gg_service_port *sp;
+    VEC(struct gg_plan_endpoint) eps;
+    size_t slices;
+};
+
+static bool same_port_name(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+static bool slice_cb(const struct gg_object *o, void *ctx)
+{
+    struct slice_walk *w = ctx;
+    const struct gg_endpointslice *es = &o->u.endpointslice;
+    w->slices++;
+    if (es->address_type != GG_ADDRESS_IPV4 && es->address_type != GG_ADDRESS_IPV6)
+        return true;
+    int32_t port = 0;
+    for (size_t i = 0; i < es->n_ports && !port; i++)
+        if (same_port_name(es->ports[i].name, w->sp->name))
+            port = es->ports[i].port;
+    if (port <= 0 || port > 65535)
+        return true;
+    for (size_t i = 0; i < es->n_endpoints; i++) {
+        const struct gg_endpoint *e = &es->endpoints[i];
+        if (!e->is_ready || e->is_terminating)
+            continue;
+        for (size_t j = 0; j < e->n_addresses; j++) {
+            struct gg_plan_endpoint ep;
+            if (e->addresses[j] && parse_ip(e->addresses[j], (uint16_t)port, &ep))
+                *VEC_PUSH(w->eps) = ep;
+        }
+    }
+    return true;
+}
+
+/* The ready endpoints of <svc>'s port <sp>: the addresses its EndpointSlices
+ * list as ready, on the slice port named like the Service port; a Service
+ * without EndpointSlices is reached at its cluster IP, which the cluster's
+ * service proxy spreads over its Pods. */
 static void service_endpoints(struct build *b, const struct gg_object *svc,
                               const struct gg_service_port *sp, struct rt_endpoints *eps)
 {
-    const char *ip = svc->u.service.cluster_ip;
-    struct gg_plan_endpoint ep;
-    if (!ip || strcmp(ip, "None") == 0 || !parse_ip(ip, (uint16_t)sp->port, &ep))
-        return;
-    struct gg_plan_endpoint *v = gg_arena_alloc(b->a, sizeof(*v));
-    *v = ep;
-    eps->v = v;
-    eps->n = 1;
+    struct slice_walk w = {b, sp, {0}, 0};
+    gg_store_each_endpointslice_of(b->s, svc->ns, svc->name, slice_cb, &w);
+    if (w.slices == 0) {
+        const char *ip = svc->u.service.cluster_ip;
+        struct gg_plan_endpoint ep;
+        if (ip && strcmp(ip, "None") != 0 && parse_ip(ip, (uint16_t)sp->port, &ep))
+            *VEC_PUSH(w.eps) = ep;
+    }
+    if (w.eps.n) {
+        struct gg_plan_endpoint *v = gg_arena_alloc(b->a, w.eps.n * sizeof(*v));
+        memcpy(v, w.eps.v, w.eps.n * sizeof(*v));
+        eps->v = v;
+        eps->n = w.eps.n;
+    }
+    free(w.eps.v);
 }
 
 /* Resolves <ref> to endpoints; returns 0, or the status a request sent to

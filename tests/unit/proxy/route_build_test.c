@@ -520,3 +520,39 @@ Test(route_build, https_listeners_take_their_certificate_from_a_tls_secret)
     cr_assert_null(gg_route_table_find_cert(fe, "b.example.com"));
     ctx_clear(&c);
 }
+
+Test(route_build, endpointslices_give_the_ready_addresses_on_the_named_port)
+{
+    struct ctx c;
+    ctx_init(&c,
+             CLASS GATEWAY(
+                 HTTP_ALL) "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: apps}\n"
+                           "spec: {clusterIP: 10.96.0.9, ports: [{name: http, port: 80, "
+                           "targetPort: 8080},"
+                           " {name: other, port: 81}]}\n---\n"
+                           "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n"
+                           "metadata: {name: web-1, namespace: apps,"
+                           " labels: {kubernetes.io/service-name: web}}\n"
+                           "addressType: IPv4\nports: [{name: other, port: 9}, {name: http, port: "
+                           "8080}]\n"
+                           "endpoints:\n"
+                           "- addresses: [10.1.0.1]\n"
+                           "- addresses: [10.1.0.2]\n  conditions: {ready: false}\n"
+                           "- addresses: [10.1.0.3]\n  conditions: {ready: true}\n---\n" ROUTE(
+                               "apps", "web", "2024-02-01T00:00:00Z",
+                               "  parentRefs: [{name: gw, namespace: infra}]\n"
+                               "  rules: [{backendRefs: [{name: web, port: 80}]}]\n"));
+    bool seen1 = false, seen3 = false;
+    for (int i = 0; i < 10; i++) {
+        struct gg_plan p = plan(&c, "h", "/");
+        cr_assert_eq(p.action, GG_PLAN_FORWARD);
+        const struct sockaddr_in *sin = (const struct sockaddr_in *)&p.endpoint->addr;
+        cr_assert_eq(ntohs(sin->sin_port), 8080);
+        uint32_t a = ntohl(sin->sin_addr.s_addr);
+        cr_assert(a == 0x0a010001 || a == 0x0a010003, "sent to %08x", a);
+        seen1 |= a == 0x0a010001;
+        seen3 |= a == 0x0a010003;
+    }
+    cr_assert(seen1 && seen3, "round-robin over the ready endpoints");
+    ctx_clear(&c);
+}
