@@ -149,11 +149,7 @@ struct gg_route_table {
     void (*attachment_free)(void *data);
 };
 
-/* Finds the most specific entry of <m> for <host> (<n> bytes, lowercase):
- * exact, then the longest wildcard suffix, then the catch-all; NULL if none. */
-const void *rt_hostmap_find(const struct rt_hostmap *m, const char *host, size_t n);
-
 /* Whether request path <path> matches match <m> (PCRE2 data from <md>). */
-bool rt_path_matches(const struct rt_match *m, struct gg_str path, pcre2_match_data *md);
+bool gg_rt_path_matches(const struct rt_match *m, struct gg_str path, pcre2_match_data *md);
 
 #endif

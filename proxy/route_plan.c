@@ -72,7 +72,9 @@ static const struct rt_host_entry *find_entry(const struct gg_hmap *m, const cha
     return gg_hmap_find(m, gg_hash_bytes(p, n, GG_HASH_SEED), entry_eq, &key);
 }
 
-const void *rt_hostmap_find(const struct rt_hostmap *m, const char *host, size_t n)
+/* Finds the most specific entry of <m> for <host> (<n> bytes, lowercase):
+ * exact, then the longest wildcard suffix, then the catch-all; NULL if none. */
+static const void *hostmap_find(const struct rt_hostmap *m, const char *host, size_t n)
 {
     const struct rt_host_entry *e = find_entry(&m->exact, host, n);
     if (e)
@@ -181,7 +183,7 @@ static bool regex_full_match(pcre2_code *re, const char *s, size_t n, pcre2_matc
     return rc >= 0;
 }
 
-bool rt_path_matches(const struct rt_match *m, struct gg_str path, pcre2_match_data *md)
+bool gg_rt_path_matches(const struct rt_match *m, struct gg_str path, pcre2_match_data *md)
 {
     switch (m->path_type) {
     case GG_MATCH_EXACT:
@@ -264,7 +266,7 @@ static const struct rt_match *find_match(const struct rt_vhost *vh,
 {
     for (size_t i = 0; i < vh->n_matches; i++) {
         const struct rt_match *m = &vh->matches[i];
-        if (!rt_path_matches(m, path, md))
+        if (!gg_rt_path_matches(m, path, md))
             continue;
         if (m->method && !(req->method.len == strlen(m->method) &&
                            memcmp(req->method.ptr, m->method, req->method.len) == 0))
@@ -565,8 +567,8 @@ void gg_plan_make(const struct gg_route_table *t, struct gg_plan_state *st,
     for (size_t i = 0; i < hlen; i++)
         host[i] = (char)tolower((unsigned char)req->host.ptr[i]);
 
-    const struct rt_listener *l = rt_hostmap_find(&fe->listeners, host, hlen);
-    const struct rt_vhost *vh = l ? rt_hostmap_find(&l->vhosts, host, hlen) : NULL;
+    const struct rt_listener *l = hostmap_find(&fe->listeners, host, hlen);
+    const struct rt_vhost *vh = l ? hostmap_find(&l->vhosts, host, hlen) : NULL;
     struct gg_str path = normalize_path(a, req->path);
     const struct rt_match *m = vh ? find_match(vh, req, path, st->md) : NULL;
     if (!m) {

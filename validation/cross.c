@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Cross-object validation: the entry points and the audit. The verdicts
- * are attach.c's, reporting is cross_report.c's, and the checks that report them
+ * are attach.c's, reporting is gg_cross_report.c's, and the checks that report them
  * are in cross_attach.c, cross_refgrant.c,
  * cross_hostname.c, cross_conflict.c, cross_listener.c and cross_impact.c.
  *
@@ -73,28 +73,28 @@ void gg_cross_check_object(const struct gg_store *s, const struct gg_policy *pol
     struct cross c = {s, pol, o, old, json, errs, {NULL, NULL, 0, false}};
     gg_attach_ns_view(s, subject->kind == GG_KIND_NAMESPACE ? subject->name : subject->ns, &c.ns);
     if (!o) {
-        cross_check_impact(&c);
+        gg_cross_check_impact(&c);
         return;
     }
     switch (o->kind) {
     case GG_KIND_HTTPROUTE:
     case GG_KIND_GRPCROUTE:
-        cross_check_route_attach(&c);
-        cross_check_route_refs(&c);
-        cross_check_route_ownership(&c);
-        cross_check_route_conflicts(&c);
+        gg_cross_check_route_attach(&c);
+        gg_cross_check_route_refs(&c);
+        gg_cross_check_route_ownership(&c);
+        gg_cross_check_route_conflicts(&c);
         break;
     case GG_KIND_GATEWAY:
-        cross_check_gateway(&c);
+        gg_cross_check_gateway(&c);
         break;
     case GG_KIND_LISTENERSET:
-        cross_check_listenerset(&c);
+        gg_cross_check_listenerset(&c);
         break;
     default:
         break;
     }
     if (old)
-        cross_check_impact(&c);
+        gg_cross_check_impact(&c);
 }
 
 void gg_cross_check(const struct gg_store *s, const struct gg_policy *pol, const json_t *obj,

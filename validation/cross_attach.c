@@ -42,7 +42,7 @@ static void no_listener(struct cross *c, const struct gg_path *pr, const struct 
 {
     struct gg_buf b;
     gg_buf_init(&b);
-    cross_name(parent, &b);
+    gg_cross_name(parent, &b);
     size_t n;
     const struct gg_listener *l = gg_attach_listeners(parent, &n);
     const struct gg_listener *named = NULL;
@@ -54,22 +54,22 @@ static void no_listener(struct cross *c, const struct gg_path *pr, const struct 
         /* the name exists: the port is what is wrong */
         struct gg_path p = gg_path_child(pr, "port");
         snprintf(value, sizeof(value), "%d", ref->port);
-        cross_report(c, GG_CHECK_PARENT_ATTACHMENT, GG_SEV_ERROR, GG_ERR_NOT_FOUND, &p, value,
-                     "%s: listener \"%s\" of %s listens on port %d, not %d; "
-                     "fix the port or leave it out",
-                     gg_reason_name(GG_REASON_NO_MATCHING_PARENT), named->name, b.data, named->port,
-                     ref->port);
+        gg_cross_report(c, GG_CHECK_PARENT_ATTACHMENT, GG_SEV_ERROR, GG_ERR_NOT_FOUND, &p, value,
+                        "%s: listener \"%s\" of %s listens on port %d, not %d; "
+                        "fix the port or leave it out",
+                        gg_reason_name(GG_REASON_NO_MATCHING_PARENT), named->name, b.data,
+                        named->port, ref->port);
     } else if (ref->section_name) {
         struct gg_path p = gg_path_child(pr, "sectionName");
         char *v = gg_errs_render_str(ref->section_name);
         struct gg_buf names;
         gg_buf_init(&names);
         add_listener_names(&names, parent);
-        cross_report(c, GG_CHECK_PARENT_ATTACHMENT, GG_SEV_ERROR, GG_ERR_NOT_FOUND, &p, v,
-                     "%s: %s has no listener named \"%s\"; use one of its "
-                     "listeners: %s",
-                     gg_reason_name(GG_REASON_NO_MATCHING_PARENT), b.data, ref->section_name,
-                     names.data ? names.data : "");
+        gg_cross_report(c, GG_CHECK_PARENT_ATTACHMENT, GG_SEV_ERROR, GG_ERR_NOT_FOUND, &p, v,
+                        "%s: %s has no listener named \"%s\"; use one of its "
+                        "listeners: %s",
+                        gg_reason_name(GG_REASON_NO_MATCHING_PARENT), b.data, ref->section_name,
+                        names.data ? names.data : "");
         gg_buf_clear(&names);
         free(v);
     } else {
@@ -78,10 +78,10 @@ static void no_listener(struct cross *c, const struct gg_path *pr, const struct 
         struct gg_buf ports;
         gg_buf_init(&ports);
         add_ports(&ports, parent);
-        cross_report(c, GG_CHECK_PARENT_ATTACHMENT, GG_SEV_ERROR, GG_ERR_NOT_FOUND, &p, value,
-                     "%s: %s has no listener on port %d; use one of its ports: %s",
-                     gg_reason_name(GG_REASON_NO_MATCHING_PARENT), b.data, ref->port,
-                     ports.data ? ports.data : "");
+        gg_cross_report(c, GG_CHECK_PARENT_ATTACHMENT, GG_SEV_ERROR, GG_ERR_NOT_FOUND, &p, value,
+                        "%s: %s has no listener on port %d; use one of its ports: %s",
+                        gg_reason_name(GG_REASON_NO_MATCHING_PARENT), b.data, ref->port,
+                        ports.data ? ports.data : "");
         gg_buf_clear(&ports);
     }
     gg_buf_clear(&b);
@@ -161,27 +161,27 @@ static void not_allowed(struct cross *c, const struct gg_path *pr, const struct 
     }
     struct gg_buf who;
     gg_buf_init(&who);
-    cross_name(parent, &who);
+    gg_cross_name(parent, &who);
     const char *kind = gg_model_kind_name(c->o->kind);
     if (unknown) {
-        cross_report(c, GG_CHECK_REFERENT_EXISTS, GG_SEV_WARNING, GG_ERR_NOT_FOUND, pr, NULL,
-                     "%s: %s cannot be checked: %s; the route attaches only "
-                     "if Namespace \"%s\" has matching labels",
-                     gg_reason_name(GG_REASON_NOT_ALLOWED_BY_LISTENERS), who.data, b.data,
-                     c->o->ns);
+        gg_cross_report(c, GG_CHECK_REFERENT_EXISTS, GG_SEV_WARNING, GG_ERR_NOT_FOUND, pr, NULL,
+                        "%s: %s cannot be checked: %s; the route attaches only "
+                        "if Namespace \"%s\" has matching labels",
+                        gg_reason_name(GG_REASON_NOT_ALLOWED_BY_LISTENERS), who.data, b.data,
+                        c->o->ns);
     } else if (kind_only) {
-        cross_report(c, GG_CHECK_PARENT_ATTACHMENT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, pr, NULL,
-                     "%s: no listener of %s accepts %s: %s; attach to an "
-                     "HTTP or HTTPS listener that allows %s",
-                     gg_reason_name(GG_REASON_NOT_ALLOWED_BY_LISTENERS), who.data, kind, b.data,
-                     kind);
+        gg_cross_report(c, GG_CHECK_PARENT_ATTACHMENT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, pr, NULL,
+                        "%s: no listener of %s accepts %s: %s; attach to an "
+                        "HTTP or HTTPS listener that allows %s",
+                        gg_reason_name(GG_REASON_NOT_ALLOWED_BY_LISTENERS), who.data, kind, b.data,
+                        kind);
     } else {
-        cross_report(c, GG_CHECK_PARENT_ATTACHMENT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, pr, NULL,
-                     "%s: no listener of %s admits %s from namespace "
-                     "\"%s\": %s; have the Gateway's owner admit namespace \"%s\" in "
-                     "allowedRoutes, or attach to a listener that does",
-                     gg_reason_name(GG_REASON_NOT_ALLOWED_BY_LISTENERS), who.data, kind, c->o->ns,
-                     b.data, c->o->ns);
+        gg_cross_report(c, GG_CHECK_PARENT_ATTACHMENT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, pr, NULL,
+                        "%s: no listener of %s admits %s from namespace "
+                        "\"%s\": %s; have the Gateway's owner admit namespace \"%s\" in "
+                        "allowedRoutes, or attach to a listener that does",
+                        gg_reason_name(GG_REASON_NOT_ALLOWED_BY_LISTENERS), who.data, kind,
+                        c->o->ns, b.data, c->o->ns);
     }
     gg_buf_clear(&who);
     gg_buf_clear(&b);
@@ -205,15 +205,15 @@ static void no_hostname(struct cross *c, const struct gg_ref *ref, const struct 
         if (!first_host)
             first_host = l[i].hostname;
     }
-    cross_name(parent, &who);
+    gg_cross_name(parent, &who);
     struct gg_path root = GG_PATH_ROOT_INIT, spec = gg_path_child(&root, "spec");
     struct gg_path p = gg_path_child(&spec, "hostnames");
-    cross_report(c, GG_CHECK_HOSTNAME_INTERSECTION, GG_SEV_ERROR, GG_ERR_FORBIDDEN, &p, NULL,
-                 "%s: no hostname of the route intersects %s %s of %s; "
-                 "use a hostname that matches \"%s\"",
-                 gg_reason_name(GG_REASON_NO_MATCHING_LISTENER_HOSTNAME),
-                 shown > 1 ? "listeners" : "listener", b.data ? b.data : "", who.data,
-                 first_host ? first_host : "");
+    gg_cross_report(c, GG_CHECK_HOSTNAME_INTERSECTION, GG_SEV_ERROR, GG_ERR_FORBIDDEN, &p, NULL,
+                    "%s: no hostname of the route intersects %s %s of %s; "
+                    "use a hostname that matches \"%s\"",
+                    gg_reason_name(GG_REASON_NO_MATCHING_LISTENER_HOSTNAME),
+                    shown > 1 ? "listeners" : "listener", b.data ? b.data : "", who.data,
+                    first_host ? first_host : "");
     gg_buf_clear(&who);
     gg_buf_clear(&b);
 }
@@ -251,13 +251,13 @@ static void attachment_policy(struct cross *c, const struct gg_path *pr, const s
     gg_buf_init(&allowed);
     if (gg_policy_attach(c->pol, &ns, gw_ns, gw_name, ref->section_name, &allowed) ==
         GG_ATTACH_DENIED) {
-        cross_report(c, GG_CHECK_ATTACHMENT_POLICY, GG_SEV_ERROR, GG_ERR_FORBIDDEN, pr, NULL,
-                     "the ownership policy does not let namespace \"%s\" attach to Gateway "
-                     "\"%s/%s\"%s%s%s; attach to one of %s%s",
-                     c->o->ns, gw_ns, gw_name, ref->section_name ? " through listener \"" : "",
-                     ref->section_name ? ref->section_name : "", ref->section_name ? "\"" : "",
-                     allowed.data ? allowed.data : "nothing",
-                     ref->section_name ? "" : " (name a single listener in sectionName)");
+        gg_cross_report(c, GG_CHECK_ATTACHMENT_POLICY, GG_SEV_ERROR, GG_ERR_FORBIDDEN, pr, NULL,
+                        "the ownership policy does not let namespace \"%s\" attach to Gateway "
+                        "\"%s/%s\"%s%s%s; attach to one of %s%s",
+                        c->o->ns, gw_ns, gw_name, ref->section_name ? " through listener \"" : "",
+                        ref->section_name ? ref->section_name : "", ref->section_name ? "\"" : "",
+                        allowed.data ? allowed.data : "nothing",
+                        ref->section_name ? "" : " (name a single listener in sectionName)");
     }
     gg_buf_clear(&allowed);
 }
@@ -274,7 +274,7 @@ static bool needs_hostnames(struct cross *c, const struct gg_ref *ref,
     return req == GG_REQUIRE_HOSTNAMES_ALWAYS || strcmp(gw_ns, c->o->ns) != 0;
 }
 
-void cross_check_route_attach(struct cross *c)
+void gg_cross_check_route_attach(struct cross *c)
 {
     const struct gg_route *rt = &c->o->u.route;
     bool exempt = gg_policy_is_exempt(c->pol, c->o->ns);
@@ -306,10 +306,11 @@ void cross_check_route_attach(struct cross *c)
         if (!parent) {
             char *v = gg_xasprintf("%s/%s", gg_ref_ns(ref, c->o->ns), ref->name);
             char *q = gg_errs_render_str(v);
-            cross_report(c, GG_CHECK_REFERENT_EXISTS, GG_SEV_ERROR, GG_ERR_NOT_FOUND, &pr, q,
-                         "%s: %s \"%s\" not found; the route stays unattached "
-                         "until it exists",
-                         gg_reason_name(GG_REASON_NO_MATCHING_PARENT), gg_model_kind_name(pk), v);
+            gg_cross_report(c, GG_CHECK_REFERENT_EXISTS, GG_SEV_ERROR, GG_ERR_NOT_FOUND, &pr, q,
+                            "%s: %s \"%s\" not found; the route stays unattached "
+                            "until it exists",
+                            gg_reason_name(GG_REASON_NO_MATCHING_PARENT), gg_model_kind_name(pk),
+                            v);
             free(q);
             free(v);
             continue;
@@ -350,25 +351,25 @@ void cross_check_route_attach(struct cross *c)
         if (!rt->hostnames[h] || (host_used & (1ULL << h)))
             continue;
         struct gg_path p = gg_path_index(&hosts, h);
-        cross_report(c, GG_CHECK_HOSTNAME_INTERSECTION, GG_SEV_WARNING, GG_ERR_INVALID, &p, NULL,
-                     "%s: \"%s\" matches no listener the route attaches "
-                     "to and is ignored; remove it or attach to a listener that serves it",
-                     gg_reason_name(GG_REASON_NO_MATCHING_LISTENER_HOSTNAME), rt->hostnames[h]);
+        gg_cross_report(c, GG_CHECK_HOSTNAME_INTERSECTION, GG_SEV_WARNING, GG_ERR_INVALID, &p, NULL,
+                        "%s: \"%s\" matches no listener the route attaches "
+                        "to and is ignored; remove it or attach to a listener that serves it",
+                        gg_reason_name(GG_REASON_NO_MATCHING_LISTENER_HOSTNAME), rt->hostnames[h]);
     }
 
     if (hostnames_required) {
         struct gg_buf who;
         gg_buf_init(&who);
         if (required_by)
-            cross_name(required_by, &who);
+            gg_cross_name(required_by, &who);
         else
             gg_buf_addf(&who, "%s \"%s/%s\"", required_ref->kind, gg_ref_ns(required_ref, c->o->ns),
                         required_ref->name);
         bool shared = gg_policy_require_hostnames(c->pol) == GG_REQUIRE_HOSTNAMES_SHARED;
-        cross_report(c, GG_CHECK_REQUIRE_HOSTNAMES, GG_SEV_ERROR, GG_ERR_REQUIRED, &hosts, NULL,
-                     "the ownership policy requires routes%s to name their hostnames, and this "
-                     "route attaches to %s without any; add spec.hostnames",
-                     shared ? " on shared Gateways" : "", who.data);
+        gg_cross_report(c, GG_CHECK_REQUIRE_HOSTNAMES, GG_SEV_ERROR, GG_ERR_REQUIRED, &hosts, NULL,
+                        "the ownership policy requires routes%s to name their hostnames, and this "
+                        "route attaches to %s without any; add spec.hostnames",
+                        shared ? " on shared Gateways" : "", who.data);
         gg_buf_clear(&who);
     }
 }

@@ -148,9 +148,9 @@ static void report_match(struct cross *c, size_t i, size_t j, const struct gg_ru
         gg_match_render_grpc(ru->n_matches ? &ru->matches.grpc[j] : NULL, &what);
     else
         gg_match_render_http(&ru->matches.http[j], &what);
-    cross_name_other_kind(c, winner, &who);
+    gg_cross_name_other_kind(c, winner, &who);
     if (parent)
-        cross_name(parent, &where);
+        gg_cross_name(parent, &where);
     else
         gg_buf_addf(&where, "%s \"%s/%s\"", ref->kind, gg_ref_ns(ref, c->o->ns), ref->name);
     char hostbuf[300];
@@ -158,12 +158,12 @@ static void report_match(struct cross *c, size_t i, size_t j, const struct gg_ru
         snprintf(hostbuf, sizeof(hostbuf), "hostname \"%s\"", host);
     else
         snprintf(hostbuf, sizeof(hostbuf), "the listener's hostnames");
-    cross_report(c, GG_CHECK_RULE_CONFLICT, GG_SEV_ERROR, GG_ERR_FORBIDDEN,
-                 ru->matches_defaulted ? &rp : &mp, NULL,
-                 "the match (%s) for %s on %s is identical to one in %s, which takes precedence "
-                 "(created first, or first by namespace/name), so this rule would never match; "
-                 "change the match or merge the two rules into one route",
-                 what.data, hostbuf, where.data, who.data);
+    gg_cross_report(c, GG_CHECK_RULE_CONFLICT, GG_SEV_ERROR, GG_ERR_FORBIDDEN,
+                    ru->matches_defaulted ? &rp : &mp, NULL,
+                    "the match (%s) for %s on %s is identical to one in %s, which takes precedence "
+                    "(created first, or first by namespace/name), so this rule would never match; "
+                    "change the match or merge the two rules into one route",
+                    what.data, hostbuf, where.data, who.data);
     gg_buf_clear(&what);
     gg_buf_clear(&who);
     gg_buf_clear(&where);
@@ -294,19 +294,20 @@ static void mixed_kinds(struct cross *c)
         struct gg_buf who, where;
         gg_buf_init(&who);
         gg_buf_init(&where);
-        cross_name_other_kind(c, ks.winner, &who);
-        cross_name(parent, &where);
-        cross_report(c, GG_CHECK_ROUTE_KIND_CONFLICT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, &pp, NULL,
-                     "an HTTPRoute and a GRPCRoute cannot share a listener of %s on intersecting "
-                     "hostnames, and %s came first; use another listener, or hostnames that do "
-                     "not intersect",
-                     where.data, who.data);
+        gg_cross_name_other_kind(c, ks.winner, &who);
+        gg_cross_name(parent, &where);
+        gg_cross_report(
+            c, GG_CHECK_ROUTE_KIND_CONFLICT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, &pp, NULL,
+            "an HTTPRoute and a GRPCRoute cannot share a listener of %s on intersecting "
+            "hostnames, and %s came first; use another listener, or hostnames that do "
+            "not intersect",
+            where.data, who.data);
         gg_buf_clear(&who);
         gg_buf_clear(&where);
     }
 }
 
-void cross_check_route_conflicts(struct cross *c)
+void gg_cross_check_route_conflicts(struct cross *c)
 {
     if (gg_policy_level(c->pol, GG_CHECK_RULE_CONFLICT) != GG_LEVEL_OFF)
         identical_matches(c);

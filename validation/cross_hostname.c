@@ -136,18 +136,18 @@ static void first_come(struct cross *c, const struct gg_path *hp, const char *ho
         struct gg_buf who, overlap;
         gg_buf_init(&who);
         gg_buf_init(&overlap);
-        cross_name_other(c, hs.best, &who);
+        gg_cross_name_other(c, hs.best, &who);
         if (strcmp(hs.best_host, hostname) != 0)
             gg_buf_addf(&overlap, " overlaps \"%s\", which is", hs.best_host);
         else
             gg_buf_adds(&overlap, " is");
         const char *gw_kind = f.gw_name ? "Gateway" : gg_model_kind_name(m->kind);
-        cross_report(c, GG_CHECK_HOSTNAME_OWNERSHIP, GG_SEV_ERROR, GG_ERR_FORBIDDEN, hp, NULL,
-                     "hostname \"%s\"%s already served on %s \"%s/%s\" by %s; use a hostname "
-                     "no other namespace serves there, or have the ownership policy give "
-                     "\"%s\" to namespace \"%s\"",
-                     hostname, overlap.data, gw_kind, f.gw_name ? f.gw_ns : m->ns,
-                     f.gw_name ? f.gw_name : m->name, who.data, hostname, c->o->ns);
+        gg_cross_report(c, GG_CHECK_HOSTNAME_OWNERSHIP, GG_SEV_ERROR, GG_ERR_FORBIDDEN, hp, NULL,
+                        "hostname \"%s\"%s already served on %s \"%s/%s\" by %s; use a hostname "
+                        "no other namespace serves there, or have the ownership policy give "
+                        "\"%s\" to namespace \"%s\"",
+                        hostname, overlap.data, gw_kind, f.gw_name ? f.gw_ns : m->ns,
+                        f.gw_name ? f.gw_name : m->name, who.data, hostname, c->o->ns);
         gg_buf_clear(&who);
         gg_buf_clear(&overlap);
         return;
@@ -188,20 +188,22 @@ static void by_policy(struct cross *c, const struct gg_path *hp, const char *hos
     struct gg_policy_ns ns = {c->ns.name, c->ns.labels, c->ns.n_labels};
     struct gg_owner_result whole = gg_policy_owner(c->pol, hostname, "/", &ns);
     if (whole.verdict == GG_OWNER_DENIED && !whole.has_path) {
-        cross_report(c, GG_CHECK_HOSTNAME_OWNERSHIP, GG_SEV_ERROR, GG_ERR_FORBIDDEN, hp, NULL,
-                     "hostname \"%s\" belongs to other namespaces under the ownership policy "
-                     "(pattern \"%s\"); use a hostname namespace \"%s\" owns, or ask the platform "
-                     "team to add it to the owners",
-                     hostname, whole.pattern, c->o->ns);
+        gg_cross_report(
+            c, GG_CHECK_HOSTNAME_OWNERSHIP, GG_SEV_ERROR, GG_ERR_FORBIDDEN, hp, NULL,
+            "hostname \"%s\" belongs to other namespaces under the ownership policy "
+            "(pattern \"%s\"); use a hostname namespace \"%s\" owns, or ask the platform "
+            "team to add it to the owners",
+            hostname, whole.pattern, c->o->ns);
         return;
     }
     if (whole.verdict == GG_OWNER_UNGOVERNED) {
         const char *below = gg_policy_owned_below(c->pol, hostname, &ns);
         if (below) {
-            cross_report(c, GG_CHECK_HOSTNAME_OWNERSHIP, GG_SEV_ERROR, GG_ERR_FORBIDDEN, hp, NULL,
-                         "hostname \"%s\" reaches over \"%s\", which the ownership policy gives "
-                         "to other namespaces; use a narrower hostname",
-                         hostname, below);
+            gg_cross_report(c, GG_CHECK_HOSTNAME_OWNERSHIP, GG_SEV_ERROR, GG_ERR_FORBIDDEN, hp,
+                            NULL,
+                            "hostname \"%s\" reaches over \"%s\", which the ownership policy gives "
+                            "to other namespaces; use a narrower hostname",
+                            hostname, below);
             return;
         }
     }
@@ -224,18 +226,18 @@ static void by_policy(struct cross *c, const struct gg_path *hp, const char *hos
             struct gg_path mp = gg_path_index(&ms, j);
             struct gg_path at =
                 gg_path_child(&mp, c->o->kind == GG_KIND_GRPCROUTE ? "method" : "path");
-            cross_report(c, GG_CHECK_HOSTNAME_OWNERSHIP, GG_SEV_ERROR, GG_ERR_FORBIDDEN,
-                         ru->matches_defaulted ? &rp : &at, NULL,
-                         "path \"%s\" on hostname \"%s\" belongs to other namespaces under the "
-                         "ownership policy (pattern \"%s\"); match only paths namespace \"%s\" "
-                         "owns",
-                         path.data, hostname, r.pattern, c->o->ns);
+            gg_cross_report(c, GG_CHECK_HOSTNAME_OWNERSHIP, GG_SEV_ERROR, GG_ERR_FORBIDDEN,
+                            ru->matches_defaulted ? &rp : &at, NULL,
+                            "path \"%s\" on hostname \"%s\" belongs to other namespaces under the "
+                            "ownership policy (pattern \"%s\"); match only paths namespace \"%s\" "
+                            "owns",
+                            path.data, hostname, r.pattern, c->o->ns);
         }
     }
     gg_buf_clear(&path);
 }
 
-void cross_check_route_ownership(struct cross *c)
+void gg_cross_check_route_ownership(struct cross *c)
 {
     if (gg_policy_is_exempt(c->pol, c->o->ns) ||
         gg_policy_level(c->pol, GG_CHECK_HOSTNAME_OWNERSHIP) == GG_LEVEL_OFF)

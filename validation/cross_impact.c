@@ -29,16 +29,16 @@ static void impact_add(struct impact *im, const char *fmt, ...)
     va_start(ap, fmt);
     char *msg = gg_xvasprintf(fmt, ap);
     va_end(ap);
-    cross_report(im->c, GG_CHECK_CHANGE_IMPACT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, im->p, NULL, "%s",
-                 msg);
+    gg_cross_report(im->c, GG_CHECK_CHANGE_IMPACT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, im->p, NULL,
+                    "%s", msg);
     free(msg);
 }
 
 static void impact_done(struct impact *im, const char *what)
 {
     if (im->n > IMPACT_MAX)
-        cross_report(im->c, GG_CHECK_CHANGE_IMPACT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, im->p, NULL,
-                     "and %zu more %s", im->n - IMPACT_MAX, what);
+        gg_cross_report(im->c, GG_CHECK_CHANGE_IMPACT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, im->p, NULL,
+                        "and %zu more %s", im->n - IMPACT_MAX, what);
 }
 
 /* --- Gateways and ListenerSets -------------------------------------------- */
@@ -265,7 +265,7 @@ static void grant_impact(struct cross *c)
     impact_done(&gs.im, "references would be cut off");
 }
 
-void cross_check_impact(struct cross *c)
+void gg_cross_check_impact(struct cross *c)
 {
     if (!c->old || gg_policy_level(c->pol, GG_CHECK_CHANGE_IMPACT) == GG_LEVEL_OFF)
         return;

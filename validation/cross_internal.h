@@ -28,32 +28,32 @@ struct cross {
  * GG_SEV_ERROR finding becomes a warning under `warn`; a GG_SEV_WARNING
  * finding stays a warning whatever the level. <value> is already rendered
  * (gg_errs_render_str) or NULL. */
-void cross_report(struct cross *c, enum gg_check_id id, enum gg_severity sev, enum gg_err_type t,
-                  const struct gg_path *p, const char *value, const char *fmt, ...)
+void gg_cross_report(struct cross *c, enum gg_check_id id, enum gg_severity sev, enum gg_err_type t,
+                     const struct gg_path *p, const char *value, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
 
 /* How a denial names <other>, another object: always by name in the
  * subject's own namespace, else as the policy's `disclose` allows:
  * "another namespace", "namespace \"shop\"", "HTTPRoute \"shop/web\"". */
-void cross_name_other(struct cross *c, const struct gg_object *other, struct gg_buf *out);
+void gg_cross_name_other(struct cross *c, const struct gg_object *other, struct gg_buf *out);
 
 /* The same, for a sentence that needs a kind: "HTTPRoute \"shop/web\"", "an
  * HTTPRoute of another namespace", "an HTTPRoute of namespace \"shop\"". */
-void cross_name_other_kind(struct cross *c, const struct gg_object *other, struct gg_buf *out);
+void gg_cross_name_other_kind(struct cross *c, const struct gg_object *other, struct gg_buf *out);
 
 /* "Gateway \"infra/public\"" */
-void cross_name(const struct gg_object *o, struct gg_buf *out);
+void gg_cross_name(const struct gg_object *o, struct gg_buf *out);
 
 /* --- the checks, one file each ------------------------------------------- */
 
-void cross_check_route_attach(struct cross *c); /* cross_attach.c */
-void cross_check_route_refs(struct cross *c);   /* cross_refgrant.c */
-void cross_check_listener_refs(struct cross *c, const struct gg_listener *l, size_t n,
-                               const struct gg_path *listeners);
-void cross_check_route_ownership(struct cross *c); /* cross_hostname.c */
-void cross_check_route_conflicts(struct cross *c); /* cross_conflict.c */
-void cross_check_gateway(struct cross *c);         /* cross_listener.c */
-void cross_check_listenerset(struct cross *c);
-void cross_check_impact(struct cross *c); /* cross_impact.c */
+void gg_cross_check_route_attach(struct cross *c); /* cross_attach.c */
+void gg_cross_check_route_refs(struct cross *c);   /* cross_refgrant.c */
+void gg_cross_check_listener_refs(struct cross *c, const struct gg_listener *l, size_t n,
+                                  const struct gg_path *listeners);
+void gg_cross_check_route_ownership(struct cross *c); /* cross_hostname.c */
+void gg_cross_check_route_conflicts(struct cross *c); /* cross_conflict.c */
+void gg_cross_check_gateway(struct cross *c);         /* cross_listener.c */
+void gg_cross_check_listenerset(struct cross *c);
+void gg_cross_check_impact(struct cross *c); /* cross_impact.c */
 
 #endif

@@ -70,11 +70,11 @@ static void own_conflicts(struct cross *c, const struct gg_listener *l, size_t n
             struct gg_buf b;
             gg_buf_init(&b);
             conflict_message(&b, reason, &l[j], &l[i], "");
-            cross_report(c, GG_CHECK_LISTENER_CONFLICT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, &p, NULL,
-                         "%s; the controller rejects both; give one another port%s", b.data,
-                         strcmp(reason, gg_reason_name(GG_REASON_HOSTNAME_CONFLICT)) == 0
-                             ? " or hostname"
-                             : "");
+            gg_cross_report(c, GG_CHECK_LISTENER_CONFLICT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, &p, NULL,
+                            "%s; the controller rejects both; give one another port%s", b.data,
+                            strcmp(reason, gg_reason_name(GG_REASON_HOSTNAME_CONFLICT)) == 0
+                                ? " or hostname"
+                                : "");
             gg_buf_clear(&b);
             break;
         }
@@ -91,15 +91,16 @@ static void listener_tls(struct cross *c, const struct gg_listener *l, size_t n,
         if (!(https || tls) || l[i].tls_mode != GG_TLS_TERMINATE || l[i].n_certificate_refs)
             continue;
         struct gg_path p = gg_path_index(lp, i), tp = gg_path_child(&p, "tls");
-        cross_report(c, GG_CHECK_LISTENER_TLS, GG_SEV_WARNING, GG_ERR_REQUIRED, &tp, NULL,
-                     "%s: listener \"%s\" terminates TLS but names no "
-                     "certificateRefs; add one, unless the implementation supplies certificates "
-                     "through tls.options",
-                     gg_reason_name(GG_REASON_INVALID_CERTIFICATE_REF), l[i].name ? l[i].name : "");
+        gg_cross_report(c, GG_CHECK_LISTENER_TLS, GG_SEV_WARNING, GG_ERR_REQUIRED, &tp, NULL,
+                        "%s: listener \"%s\" terminates TLS but names no "
+                        "certificateRefs; add one, unless the implementation supplies certificates "
+                        "through tls.options",
+                        gg_reason_name(GG_REASON_INVALID_CERTIFICATE_REF),
+                        l[i].name ? l[i].name : "");
     }
 }
 
-void cross_check_gateway(struct cross *c)
+void gg_cross_check_gateway(struct cross *c)
 {
     const struct gg_gateway *g = &c->o->u.gateway;
     struct gg_path root = GG_PATH_ROOT_INIT, spec = gg_path_child(&root, "spec");
@@ -110,15 +111,16 @@ void cross_check_gateway(struct cross *c)
         !gg_store_find(c->s, GG_KIND_GATEWAYCLASS, NULL, g->gateway_class_name)) {
         struct gg_path p = gg_path_child(&spec, "gatewayClassName");
         char *v = gg_errs_render_str(g->gateway_class_name);
-        cross_report(c, GG_CHECK_REFERENT_EXISTS, GG_SEV_ERROR, GG_ERR_NOT_FOUND, &p, v,
-                     "GatewayClass \"%s\" not found; no controller accepts this Gateway until it "
-                     "exists",
-                     g->gateway_class_name);
+        gg_cross_report(
+            c, GG_CHECK_REFERENT_EXISTS, GG_SEV_ERROR, GG_ERR_NOT_FOUND, &p, v,
+            "GatewayClass \"%s\" not found; no controller accepts this Gateway until it "
+            "exists",
+            g->gateway_class_name);
         free(v);
     }
     own_conflicts(c, g->listeners, g->n_listeners, &lp);
     listener_tls(c, g->listeners, g->n_listeners, &lp);
-    cross_check_listener_refs(c, g->listeners, g->n_listeners, &lp);
+    gg_cross_check_listener_refs(c, g->listeners, g->n_listeners, &lp);
 }
 
 /* --- ListenerSets --------------------------------------------------------- */
@@ -145,15 +147,17 @@ static void not_allowed(struct cross *c, const struct gg_path *pp, const struct 
         break;
     }
     if (unknown)
-        cross_report(c, GG_CHECK_REFERENT_EXISTS, GG_SEV_WARNING, GG_ERR_NOT_FOUND, pp, NULL,
-                     "%s: Gateway \"%s/%s\" %s; the ListenerSet attaches only if "
-                     "Namespace \"%s\" has matching labels",
-                     gg_reason_name(GG_REASON_NOT_ALLOWED), gw->ns, gw->name, why.data, c->o->ns);
+        gg_cross_report(c, GG_CHECK_REFERENT_EXISTS, GG_SEV_WARNING, GG_ERR_NOT_FOUND, pp, NULL,
+                        "%s: Gateway \"%s/%s\" %s; the ListenerSet attaches only if "
+                        "Namespace \"%s\" has matching labels",
+                        gg_reason_name(GG_REASON_NOT_ALLOWED), gw->ns, gw->name, why.data,
+                        c->o->ns);
     else
-        cross_report(c, GG_CHECK_LISTENERSET_ATTACHMENT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, pp, NULL,
-                     "%s: Gateway \"%s/%s\" %s; its owner must admit namespace \"%s\" in "
-                     "spec.allowedListeners",
-                     gg_reason_name(GG_REASON_NOT_ALLOWED), gw->ns, gw->name, why.data, c->o->ns);
+        gg_cross_report(
+            c, GG_CHECK_LISTENERSET_ATTACHMENT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, pp, NULL,
+            "%s: Gateway \"%s/%s\" %s; its owner must admit namespace \"%s\" in "
+            "spec.allowedListeners",
+            gg_reason_name(GG_REASON_NOT_ALLOWED), gw->ns, gw->name, why.data, c->o->ns);
     gg_buf_clear(&why);
 }
 
@@ -202,11 +206,11 @@ static bool other_ls_cb(const struct gg_object *m, void *ctx)
             gg_buf_init(&who);
             gg_buf_init(&whose);
             gg_buf_init(&b);
-            cross_name_other_kind(c, m, &who);
+            gg_cross_name_other_kind(c, m, &who);
             gg_buf_addf(&whose, " of %s", who.data);
             conflict_message(&b, reason, &mine->listeners[i], &theirs->listeners[k], whose.data);
             struct gg_path p = gg_path_index(sc->lp, i);
-            cross_report(
+            gg_cross_report(
                 c, GG_CHECK_LISTENER_CONFLICT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, &p, NULL,
                 "%s; that ListenerSet came first, so give this listener another port%s", b.data,
                 strcmp(reason, gg_reason_name(GG_REASON_HOSTNAME_CONFLICT)) == 0 ? " or hostname"
@@ -237,13 +241,13 @@ static void against_gateway(struct cross *c, const struct gg_object *gw, const s
             gg_buf_addf(&whose, " of Gateway \"%s/%s\"", gw->ns, gw->name);
             conflict_message(&b, reason, &ls->listeners[i], &g->listeners[k], whose.data);
             struct gg_path p = gg_path_index(lp, i);
-            cross_report(c, GG_CHECK_LISTENER_CONFLICT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, &p, NULL,
-                         "%s; the Gateway's own listeners take precedence, so give this "
-                         "listener another port%s",
-                         b.data,
-                         strcmp(reason, gg_reason_name(GG_REASON_HOSTNAME_CONFLICT)) == 0
-                             ? " or hostname"
-                             : "");
+            gg_cross_report(c, GG_CHECK_LISTENER_CONFLICT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, &p, NULL,
+                            "%s; the Gateway's own listeners take precedence, so give this "
+                            "listener another port%s",
+                            b.data,
+                            strcmp(reason, gg_reason_name(GG_REASON_HOSTNAME_CONFLICT)) == 0
+                                ? " or hostname"
+                                : "");
             gg_buf_clear(&whose);
             gg_buf_clear(&b);
             break;
@@ -254,7 +258,7 @@ static void against_gateway(struct cross *c, const struct gg_object *gw, const s
     free(reported);
 }
 
-void cross_check_listenerset(struct cross *c)
+void gg_cross_check_listenerset(struct cross *c)
 {
     const struct gg_listenerset *ls = &c->o->u.listenerset;
     struct gg_path root = GG_PATH_ROOT_INIT, spec = gg_path_child(&root, "spec");
@@ -268,10 +272,10 @@ void cross_check_listenerset(struct cross *c)
         if (!gw) {
             char *v = gg_xasprintf("%s/%s", gw_ns, ls->parent_ref.name);
             char *q = gg_errs_render_str(v);
-            cross_report(c, GG_CHECK_REFERENT_EXISTS, GG_SEV_ERROR, GG_ERR_NOT_FOUND, &pp, q,
-                         "Gateway \"%s\" not found; the ListenerSet stays unattached until it "
-                         "exists",
-                         v);
+            gg_cross_report(c, GG_CHECK_REFERENT_EXISTS, GG_SEV_ERROR, GG_ERR_NOT_FOUND, &pp, q,
+                            "Gateway \"%s\" not found; the ListenerSet stays unattached until it "
+                            "exists",
+                            v);
             free(q);
             free(v);
         }
@@ -285,5 +289,5 @@ void cross_check_listenerset(struct cross *c)
     }
     own_conflicts(c, ls->listeners, ls->n_listeners, &lp);
     listener_tls(c, ls->listeners, ls->n_listeners, &lp);
-    cross_check_listener_refs(c, ls->listeners, ls->n_listeners, &lp);
+    gg_cross_check_listener_refs(c, ls->listeners, ls->n_listeners, &lp);
 }

@@ -43,22 +43,23 @@ static void check_ref(struct cross *c, const struct gg_ref *ref, const struct gg
         if (from_granted)
             gg_buf_addf(&to, " to %s \"%s\"", ref->kind, ref->name);
         if (exists || ns_has_grants) {
-            cross_report(c, GG_CHECK_REFERENCE_GRANT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, &np, NULL,
-                         "%s: no ReferenceGrant in namespace \"%s\" allows %s from "
-                         "\"%s\"%s; add a ReferenceGrant in namespace \"%s\" allowing %s from "
-                         "\"%s\"%s",
-                         gg_reason_name(GG_REASON_REF_NOT_PERMITTED), target, from_kind, c->o->ns,
-                         to.data ? to.data : "", target, from_kind, c->o->ns,
-                         to.data ? to.data : "");
+            gg_cross_report(c, GG_CHECK_REFERENCE_GRANT, GG_SEV_ERROR, GG_ERR_FORBIDDEN, &np, NULL,
+                            "%s: no ReferenceGrant in namespace \"%s\" allows %s from "
+                            "\"%s\"%s; add a ReferenceGrant in namespace \"%s\" allowing %s from "
+                            "\"%s\"%s",
+                            gg_reason_name(GG_REASON_REF_NOT_PERMITTED), target, from_kind,
+                            c->o->ns, to.data ? to.data : "", target, from_kind, c->o->ns,
+                            to.data ? to.data : "");
         } else {
             /* neither the target nor any grant is there yet: they may be
              * applied after this object */
-            cross_report(c, GG_CHECK_REFERENCE_GRANT, GG_SEV_WARNING, GG_ERR_FORBIDDEN, &np, NULL,
-                         "%s: no ReferenceGrant in namespace \"%s\" allows %s from "
-                         "\"%s\" (nothing there yet); add a ReferenceGrant in namespace \"%s\" "
-                         "allowing %s from \"%s\"",
-                         gg_reason_name(GG_REASON_REF_NOT_PERMITTED), target, from_kind, c->o->ns,
-                         target, from_kind, c->o->ns);
+            gg_cross_report(c, GG_CHECK_REFERENCE_GRANT, GG_SEV_WARNING, GG_ERR_FORBIDDEN, &np,
+                            NULL,
+                            "%s: no ReferenceGrant in namespace \"%s\" allows %s from "
+                            "\"%s\" (nothing there yet); add a ReferenceGrant in namespace \"%s\" "
+                            "allowing %s from \"%s\"",
+                            gg_reason_name(GG_REASON_REF_NOT_PERMITTED), target, from_kind,
+                            c->o->ns, target, from_kind, c->o->ns);
         }
         gg_buf_clear(&to);
         return;
@@ -67,14 +68,14 @@ static void check_ref(struct cross *c, const struct gg_ref *ref, const struct gg
      * does not watch: say nothing rather than guess */
     if (is_core && !exists && gg_store_count_in(c->s, store_kind, target) > 0) {
         char *v = gg_errs_render_str(ref->name);
-        cross_report(c, GG_CHECK_REFERENT_EXISTS, GG_SEV_ERROR, GG_ERR_NOT_FOUND, p, v,
-                     "%s: %s \"%s/%s\" not found; create it or fix the reference", missing_reason,
-                     core_kind, target, ref->name);
+        gg_cross_report(c, GG_CHECK_REFERENT_EXISTS, GG_SEV_ERROR, GG_ERR_NOT_FOUND, p, v,
+                        "%s: %s \"%s/%s\" not found; create it or fix the reference",
+                        missing_reason, core_kind, target, ref->name);
         free(v);
     }
 }
 
-void cross_check_route_refs(struct cross *c)
+void gg_cross_check_route_refs(struct cross *c)
 {
     const struct gg_route *rt = &c->o->u.route;
     struct gg_path root = GG_PATH_ROOT_INIT, spec = gg_path_child(&root, "spec");
@@ -105,8 +106,8 @@ void cross_check_route_refs(struct cross *c)
     }
 }
 
-void cross_check_listener_refs(struct cross *c, const struct gg_listener *l, size_t n,
-                               const struct gg_path *listeners)
+void gg_cross_check_listener_refs(struct cross *c, const struct gg_listener *l, size_t n,
+                                  const struct gg_path *listeners)
 {
     for (size_t i = 0; i < n; i++) {
         struct gg_path lp = gg_path_index(listeners, i);

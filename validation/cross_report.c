@@ -30,8 +30,8 @@ static const json_t *node_at(const json_t *root, const struct gg_path *p)
     return cur;
 }
 
-void cross_report(struct cross *c, enum gg_check_id id, enum gg_severity sev, enum gg_err_type t,
-                  const struct gg_path *p, const char *value, const char *fmt, ...)
+void gg_cross_report(struct cross *c, enum gg_check_id id, enum gg_severity sev, enum gg_err_type t,
+                     const struct gg_path *p, const char *value, const char *fmt, ...)
 {
     enum gg_level level = gg_policy_level(c->pol, id);
     if (level == GG_LEVEL_OFF)
@@ -49,7 +49,7 @@ void cross_report(struct cross *c, enum gg_check_id id, enum gg_severity sev, en
     free(detail);
 }
 
-void cross_name(const struct gg_object *o, struct gg_buf *out)
+void gg_cross_name(const struct gg_object *o, struct gg_buf *out)
 {
     if (gg_model_kind_is_namespaced(o->kind))
         gg_buf_addf(out, "%s \"%s/%s\"", gg_model_kind_name(o->kind), o->ns, o->name);
@@ -57,16 +57,16 @@ void cross_name(const struct gg_object *o, struct gg_buf *out)
         gg_buf_addf(out, "%s \"%s\"", gg_model_kind_name(o->kind), o->name);
 }
 
-void cross_name_other(struct cross *c, const struct gg_object *other, struct gg_buf *out)
+void gg_cross_name_other(struct cross *c, const struct gg_object *other, struct gg_buf *out)
 {
     const struct gg_object *self = c->o ? c->o : c->old;
     if (self && strcmp(self->ns, other->ns) == 0) {
-        cross_name(other, out);
+        gg_cross_name(other, out);
         return;
     }
     switch (gg_policy_disclose(c->pol)) {
     case GG_DISCLOSE_OBJECTS:
-        cross_name(other, out);
+        gg_cross_name(other, out);
         break;
     case GG_DISCLOSE_NAMESPACES:
         gg_buf_addf(out, "namespace \"%s\"", other->ns);
@@ -77,12 +77,12 @@ void cross_name_other(struct cross *c, const struct gg_object *other, struct gg_
     }
 }
 
-void cross_name_other_kind(struct cross *c, const struct gg_object *other, struct gg_buf *out)
+void gg_cross_name_other_kind(struct cross *c, const struct gg_object *other, struct gg_buf *out)
 {
     const struct gg_object *self = c->o ? c->o : c->old;
     enum gg_disclose d = gg_policy_disclose(c->pol);
     if ((self && strcmp(self->ns, other->ns) == 0) || d == GG_DISCLOSE_OBJECTS) {
-        cross_name(other, out);
+        gg_cross_name(other, out);
         return;
     }
     const char *kind = gg_model_kind_name(other->kind);

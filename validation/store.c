@@ -25,7 +25,7 @@ struct key {
     const char *ns, *name;
 };
 
-uint64_t store_key_hash(enum gg_model_kind kind, const char *ns, const char *name)
+uint64_t gg_store_key_hash(enum gg_model_kind kind, const char *ns, const char *name)
 {
     uint64_t h = gg_hash_u64((uint64_t)kind + 1);
     h = gg_hash_str(ns ? ns : "", h);
@@ -48,7 +48,7 @@ static struct rec *rec_find(const struct gg_store *s, enum gg_model_kind kind, c
     if (!ns || !name || kind >= GG_KIND_COUNT)
         return NULL;
     struct key key = {kind, ns, name};
-    return gg_hmap_find(&s->objects, store_key_hash(kind, ns, name), rec_eq, &key);
+    return gg_hmap_find(&s->objects, gg_store_key_hash(kind, ns, name), rec_eq, &key);
 }
 
 /* --- namespaces ----------------------------------------------------------- */
@@ -91,24 +91,24 @@ static bool parent_eq(const void *v, const void *k)
     return p->kind == key->kind && strcmp(p->ns, key->ns) == 0 && strcmp(p->name, key->name) == 0;
 }
 
-struct parent *store_parent_find(const struct gg_store *s, enum gg_model_kind kind, const char *ns,
-                                 const char *name)
+static struct parent *parent_find(const struct gg_store *s, enum gg_model_kind kind, const char *ns,
+                                  const char *name)
 {
     struct key key = {kind, ns, name};
-    return gg_hmap_find(&s->parents, store_key_hash(kind, ns, name), parent_eq, &key);
+    return gg_hmap_find(&s->parents, gg_store_key_hash(kind, ns, name), parent_eq, &key);
 }
 
 static struct parent *parent_get(struct gg_store *s, enum gg_model_kind kind, const char *ns,
                                  const char *name)
 {
-    struct parent *p = store_parent_find(s, kind, ns, name);
+    struct parent *p = parent_find(s, kind, ns, name);
     if (p)
         return p;
     p = gg_xcalloc(1, sizeof(*p));
     p->kind = kind;
     p->ns = gg_xstrdup(ns);
     p->name = gg_xstrdup(name);
-    p->hash = store_key_hash(kind, ns, name);
+    p->hash = gg_store_key_hash(kind, ns, name);
     gg_hmap_put(&s->parents, p->hash, p);
     return p;
 }
@@ -119,7 +119,7 @@ static void parent_release(struct gg_store *s, struct parent *p)
 {
     if (p->n_routes || p->n_listenersets)
         return;
-    hosts_free_root(s, p);
+    gg_store_hosts_free_root(s, p);
     gg_hmap_remove(&s->parents, p->hash, p);
     free(p->ns);
     free(p->name);
@@ -410,22 +410,22 @@ static void index_route(struct gg_store *s, struct rec *r)
         p->n_grpc_routes += o->kind == GG_KIND_GRPCROUTE;
         for (size_t h = 0; h < rt->n_hostnames; h++)
             if (rt->hostnames[h])
-                hosts_add(s, p, rt->hostnames[h], r->nsr->id);
+                gg_store_hosts_add(s, p, rt->hostnames[h], r->nsr->id);
     }
     index_referrer(s, r);
-    matches_index(s, r);
+    gg_store_matches_index(s, r);
 }
 
 static void unindex_route(struct gg_store *s, struct rec *r)
 {
     const struct gg_route *rt = &r->obj->u.route;
-    matches_unindex(s, r);
+    gg_store_matches_unindex(s, r);
     for (size_t k = 0; k < r->n_attach; k++) {
         struct attach *a = &r->attach[k];
         struct parent *p = a->parent;
         for (size_t h = 0; h < rt->n_hostnames; h++)
             if (rt->hostnames[h])
-                hosts_remove(s, p, rt->hostnames[h], r->nsr->id);
+                gg_store_hosts_remove(s, p, rt->hostnames[h], r->nsr->id);
         if (a->prev)
             a->prev->next = a->next;
         else
@@ -663,7 +663,7 @@ void gg_store_put(struct gg_store *s, struct gg_object *o)
 {
     struct rec *r = gg_xcalloc(1, sizeof(*r));
     r->obj = o;
-    r->hash = store_key_hash(o->kind, o->ns, o->name);
+    r->hash = gg_store_key_hash(o->kind, o->ns, o->name);
     pthread_rwlock_wrlock(&s->lock);
     struct rec *old = rec_find(s, o->kind, o->ns, o->name);
     if (old)
@@ -768,7 +768,7 @@ void gg_store_each_namespace_labeled(const struct gg_store *s, const char *key, 
 void gg_store_each_route_of(const struct gg_store *s, enum gg_model_kind kind, const char *ns,
                             const char *name, gg_store_attach_cb cb, void *ctx)
 {
-    const struct parent *p = store_parent_find(s, kind, ns, name);
+    const struct parent *p = parent_find(s, kind, ns, name);
     if (!p)
         return;
     for (const struct attach *a = p->routes; a; a = a->next)
@@ -779,7 +779,7 @@ void gg_store_each_route_of(const struct gg_store *s, enum gg_model_kind kind, c
 size_t gg_store_count_routes_of(const struct gg_store *s, enum gg_model_kind kind, const char *ns,
                                 const char *name, enum gg_model_kind route_kind)
 {
-    const struct parent *p = store_parent_find(s, kind, ns, name);
+    const struct parent *p = parent_find(s, kind, ns, name);
     if (!p)
         return 0;
     if (route_kind == GG_KIND_GRPCROUTE)
@@ -790,7 +790,7 @@ size_t gg_store_count_routes_of(const struct gg_store *s, enum gg_model_kind kin
 void gg_store_each_listenerset_of(const struct gg_store *s, const char *ns, const char *name,
                                   gg_store_object_cb cb, void *ctx)
 {
-    const struct parent *p = store_parent_find(s, GG_KIND_GATEWAY, ns, name);
+    const struct parent *p = parent_find(s, GG_KIND_GATEWAY, ns, name);
     if (!p)
         return;
     for (const struct rec *r = p->listenersets; r; r = r->ls_next)
@@ -835,10 +835,10 @@ const char *gg_store_hostname_claimant(const struct gg_store *s, enum gg_model_k
                                        const char *pns, const char *pname, const char *hostname,
                                        const char *ns)
 {
-    const struct parent *p = store_parent_find(s, kind, pns, pname);
+    const struct parent *p = parent_find(s, kind, pns, pname);
     if (!p || !p->root || !hostname)
         return NULL;
     const struct nsrec *n = ns_find(s, ns);
-    uint32_t other = hosts_find_other(s, p, hostname, n ? n->id : NS_NONE);
+    uint32_t other = gg_store_hosts_find_other(s, p, hostname, n ? n->id : NS_NONE);
     return other == NS_NONE ? NULL : s->ns_by_id[other]->name;
 }

@@ -196,7 +196,7 @@ static bool next_label(const char *d, size_t *end, const char **label, size_t *l
 
 /* --- claims --------------------------------------------------------------- */
 
-void hosts_add(struct gg_store *s, struct parent *p, const char *hostname, uint32_t ns)
+void gg_store_hosts_add(struct gg_store *s, struct parent *p, const char *hostname, uint32_t ns)
 {
     if (!p->root)
         p->root = gg_xcalloc(1, sizeof(*p->root));
@@ -213,7 +213,7 @@ void hosts_add(struct gg_store *s, struct parent *p, const char *hostname, uint3
         nc_inc(&a->below, ns);
 }
 
-void hosts_remove(struct gg_store *s, struct parent *p, const char *hostname, uint32_t ns)
+void gg_store_hosts_remove(struct gg_store *s, struct parent *p, const char *hostname, uint32_t ns)
 {
     if (!p->root)
         return;
@@ -239,8 +239,8 @@ void hosts_remove(struct gg_store *s, struct parent *p, const char *hostname, ui
     }
 }
 
-uint32_t hosts_find_other(const struct gg_store *s, const struct parent *p, const char *hostname,
-                          uint32_t ns)
+uint32_t gg_store_hosts_find_other(const struct gg_store *s, const struct parent *p,
+                                   const char *hostname, uint32_t ns)
 {
     if (!p->root)
         return NS_NONE;
@@ -268,7 +268,7 @@ uint32_t hosts_find_other(const struct gg_store *s, const struct parent *p, cons
     return NS_NONE;
 }
 
-void hosts_free_root(struct gg_store *s, struct parent *p)
+void gg_store_hosts_free_root(struct gg_store *s, struct parent *p)
 {
     (void)s;
     if (p->root)

@@ -127,19 +127,17 @@ struct gg_store {
     size_t count[GG_KIND_COUNT];
 };
 
-uint64_t store_key_hash(enum gg_model_kind kind, const char *ns, const char *name);
-struct parent *store_parent_find(const struct gg_store *s, enum gg_model_kind kind, const char *ns,
-                                 const char *name);
+uint64_t gg_store_key_hash(enum gg_model_kind kind, const char *ns, const char *name);
 
 /* store_hosts.c */
-void hosts_add(struct gg_store *s, struct parent *p, const char *hostname, uint32_t ns);
-void hosts_remove(struct gg_store *s, struct parent *p, const char *hostname, uint32_t ns);
-uint32_t hosts_find_other(const struct gg_store *s, const struct parent *p, const char *hostname,
-                          uint32_t ns);
-void hosts_free_root(struct gg_store *s, struct parent *p);
+void gg_store_hosts_add(struct gg_store *s, struct parent *p, const char *hostname, uint32_t ns);
+void gg_store_hosts_remove(struct gg_store *s, struct parent *p, const char *hostname, uint32_t ns);
+uint32_t gg_store_hosts_find_other(const struct gg_store *s, const struct parent *p,
+                                   const char *hostname, uint32_t ns);
+void gg_store_hosts_free_root(struct gg_store *s, struct parent *p);
 
 /* store_match.c */
-void matches_index(struct gg_store *s, struct rec *r);
-void matches_unindex(struct gg_store *s, struct rec *r);
+void gg_store_matches_index(struct gg_store *s, struct rec *r);
+void gg_store_matches_unindex(struct gg_store *s, struct rec *r);
 
 #endif

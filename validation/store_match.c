@@ -16,7 +16,7 @@ uint64_t gg_store_match_key(enum gg_model_kind route_kind, enum gg_model_kind pk
                             const char *pns, const char *pname, const char *hostname,
                             uint64_t match_hash)
 {
-    uint64_t h = store_key_hash(pkind, pns, pname);
+    uint64_t h = gg_store_key_hash(pkind, pns, pname);
     h = gg_hash_str(hostname ? hostname : "", h ^ gg_hash_u64((uint64_t)route_kind + 17));
     return gg_hash_u64(h ^ gg_hash_u64(match_hash));
 }
@@ -39,7 +39,7 @@ static uint64_t match_hash(const struct gg_object *o, const struct gg_rule *ru, 
     return gg_match_hash_http(&ru->matches.http[m]);
 }
 
-void matches_index(struct gg_store *s, struct rec *r)
+void gg_store_matches_index(struct gg_store *s, struct rec *r)
 {
     const struct gg_object *o = r->obj;
     const struct gg_route *rt = &o->u.route;
@@ -93,7 +93,7 @@ void matches_index(struct gg_store *s, struct rec *r)
     r->n_matches = (uint32_t)n;
 }
 
-void matches_unindex(struct gg_store *s, struct rec *r)
+void gg_store_matches_unindex(struct gg_store *s, struct rec *r)
 {
     for (size_t i = 0; i < r->n_matches; i++) {
         struct match_entry *e = &r->matches[i];

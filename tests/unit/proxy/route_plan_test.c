@@ -22,13 +22,13 @@ static struct rt_match prefix(const char *p)
 Test(route_plan_path, prefix_matches_whole_segments_only)
 {
     struct rt_match m = prefix("/foo");
-    cr_assert(rt_path_matches(&m, S("/foo"), NULL));
-    cr_assert(rt_path_matches(&m, S("/foo/"), NULL));
-    cr_assert(rt_path_matches(&m, S("/foo/bar"), NULL));
-    cr_assert_not(rt_path_matches(&m, S("/foobar"), NULL));
-    cr_assert_not(rt_path_matches(&m, S("/fo"), NULL));
+    cr_assert(gg_rt_path_matches(&m, S("/foo"), NULL));
+    cr_assert(gg_rt_path_matches(&m, S("/foo/"), NULL));
+    cr_assert(gg_rt_path_matches(&m, S("/foo/bar"), NULL));
+    cr_assert_not(gg_rt_path_matches(&m, S("/foobar"), NULL));
+    cr_assert_not(gg_rt_path_matches(&m, S("/fo"), NULL));
     struct rt_match root = prefix("");
-    cr_assert(rt_path_matches(&root, S("/anything"), NULL), "\"/\" matches every path");
+    cr_assert(gg_rt_path_matches(&root, S("/anything"), NULL), "\"/\" matches every path");
 }
 
 Test(route_plan_path, exact_matches_only_the_same_bytes)
@@ -37,9 +37,9 @@ Test(route_plan_path, exact_matches_only_the_same_bytes)
     m.path_type = GG_MATCH_EXACT;
     m.path = "/one";
     m.path_len = 4;
-    cr_assert(rt_path_matches(&m, S("/one"), NULL));
-    cr_assert_not(rt_path_matches(&m, S("/one/"), NULL));
-    cr_assert_not(rt_path_matches(&m, S("/One"), NULL));
+    cr_assert(gg_rt_path_matches(&m, S("/one"), NULL));
+    cr_assert_not(gg_rt_path_matches(&m, S("/one/"), NULL));
+    cr_assert_not(gg_rt_path_matches(&m, S("/One"), NULL));
 }
 
 Test(route_plan_headers, remove_then_set_then_add_appending_to_an_existing_value)
