@@ -18,7 +18,7 @@ ASAN_CFLAGS := $(BASE_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-rec
 ASAN_LDFLAGS := -fsanitize=address,undefined
 
 CORE_SRC := $(sort $(wildcard validation/*.c))
-APP_SRC := $(sort $(wildcard webhook/*.c kube/*.c proxy/*.c certs/*.c))
+APP_SRC := $(sort $(wildcard webhook/*.c kube/*.c proxy/*.c certs/*.c obs/*.c sync/*.c))
 CMD_SRC := $(sort $(wildcard cmd/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/*/*_test.c tests/unit/*_test.c))
 GEN_SRC := build/gen/crds_blob.c
@@ -179,7 +179,7 @@ build/asan/kube_source_driver: $(call obj,asan,tests/integration/kube_source_dri
 #   make fuzz                   each corpus and FUZZ_RUNS mutations (standalone)
 #   make fuzz FUZZ_SECONDS=600  libFuzzer, each target that long (tools/fuzz.sh)
 FUZZ_TARGETS := manifest admission watch_stream route_table kubeconfig
-FUZZ_SRC_admission := webhook/admission.c webhook/json_arena.c webhook/log.c
+FUZZ_SRC_admission := webhook/admission.c webhook/json_arena.c obs/log.c
 FUZZ_SRC_watch_stream := kube/lines.c kube/client.c kube/config.c
 FUZZ_SRC_route_table := proxy/route_build.c proxy/route_table.c proxy/route_plan.c \
 	proxy/gateways.c

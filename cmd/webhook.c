@@ -20,10 +20,11 @@
 #include "validation/validate.h"
 #include "webhook/admission.h"
 #include "webhook/json_arena.h"
-#include "webhook/log.h"
-#include "webhook/metrics.h"
+#include "obs/log.h"
+#include "obs/metrics.h"
 #include "webhook/server.h"
-#include "webhook/view.h"
+#include "sync/view.h"
+#include "webhook/review.h"
 
 static const char usage[] =
     "usage: gateguard webhook --tls-cert FILE --tls-key FILE [--listen ADDR:PORT]\n"
@@ -221,7 +222,8 @@ int gg_cmd_webhook(int argc, char **argv)
             goto startup_failed;
     }
 
-    struct gg_admission adm = {.validate = view ? gg_view_validate : validate_single, .ctx = view};
+    struct gg_admission adm = {.validate = view ? gg_review_validate : validate_single,
+                               .ctx = view};
     cfg.review = gg_admission_review;
     cfg.review_ctx = &adm;
     cfg.metrics = metrics;

@@ -68,8 +68,8 @@
 
 #include "certs/certs.h"
 #include "validation/xalloc.h"
-#include "webhook/log.h"
-#include "webhook/metrics.h"
+#include "obs/log.h"
+#include "obs/metrics.h"
 
 #define MAX_THREADS 64
 #define ADMIN_MAX_CONNECTIONS 64

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The JSON line logger declared in log.h. */
-#include "webhook/log.h"
+#include "obs/log.h"
 
 #include "validation/xalloc.h"
 

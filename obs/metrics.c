@@ -13,7 +13,7 @@
  *  2. No series is freed before the registry is.
  *  3. A histogram's _count is the sum of its buckets as rendered, so it
  *     always equals the +Inf bucket in the same scrape. */
-#include "webhook/metrics.h"
+#include "obs/metrics.h"
 
 #include <inttypes.h>
 #include <math.h>

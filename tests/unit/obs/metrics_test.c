@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "validation/xalloc.h"
-#include "webhook/metrics.h"
+#include "obs/metrics.h"
 
 static char *render(struct gg_metrics *m)
 {

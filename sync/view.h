@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The webhook's view of the cluster: the store that a source (a folder of
- * manifests or the Kubernetes API) keeps in step, the ownership policy in
- * force, and the audit of objects already admitted. It is the admission
- * callback's engine: single-object validation, then the cross-object checks
- * against the store under the policy.
+/* A view of the cluster: the store that a source (a folder of manifests or
+ * the Kubernetes API) keeps in step, the ownership policy in force, and the
+ * audit of objects already admitted. The webhook's reviews
+ * (webhook/review.h) and the proxy's table build read it; it knows nothing
+ * of either.
  *
  * Design notes
  *   Threads: the source's thread is the store's only writer (gg_view_source_cb);
- *   review threads read the store (gg_view_validate); one background thread
+ *   readers (reviews, the table build) take the store's read lock; one background thread
  *   re-reads the policy file when it changes and re-runs the audit after the
  *   store changed (at most every GG_VIEW_AUDIT_INTERVAL_MS). The audit's
  *   result is swapped in under a mutex and served by /violations and /metrics. */
@@ -18,7 +18,6 @@
 
 #include "kube/source.h"
 #include "validation/errs.h"
-#include "webhook/admission.h"
 
 struct gg_buf;
 struct gg_metrics;
@@ -47,9 +46,6 @@ void gg_view_free(struct gg_view *v);
 void gg_view_source_cb(void *ctx, enum gg_source_event ev, const char *kind,
                        const json_t *obj_or_objs, const char *message);
 
-/* A gg_admission_validate_cb: <ctx> is the view. Thread-safe. */
-void gg_view_validate(void *ctx, const struct gg_admission_request *req, struct gg_errs *errs);
-
 /* A gg_violations_cb: the last audit as JSON. <ctx> is the view. */
 int gg_view_violations(void *ctx, struct gg_buf *out);
 
@@ -57,7 +53,10 @@ int gg_view_violations(void *ctx, struct gg_buf *out);
  * (from the source's thread); call before the source starts. */
 void gg_view_set_on_synced(struct gg_view *v, void (*cb)(void *ctx), void *ctx);
 
-/* The store, for tests and benchmarks; borrowed. */
+/* The policy in force, referenced (gg_policy_unref it). Thread-safe. */
+struct gg_policy *gg_view_policy(struct gg_view *v);
+
+/* The store, borrowed for the view's life; readers take its read lock. */
 struct gg_store *gg_view_store(struct gg_view *v);
 
 /* Runs the audit now (normally the background thread does); for tests. */

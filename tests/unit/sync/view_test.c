@@ -11,7 +11,8 @@
 #include "validation/store.h"
 #include "validation/validate.h"
 #include "validation/xalloc.h"
-#include "webhook/view.h"
+#include "sync/view.h"
+#include "webhook/review.h"
 
 static const char *cluster =
     "apiVersion: v1\n"
@@ -87,7 +88,7 @@ static size_t review_errors(struct gg_view *v, const char *route_yaml)
     struct gg_errs errs;
     gg_errs_init(&errs);
     errs.subject.kind = "HTTPRoute";
-    gg_view_validate(v, &req, &errs);
+    gg_review_validate(v, &req, &errs);
     size_t n = errs.n_errors;
     gg_errs_clear(&errs);
     json_decref(obj);

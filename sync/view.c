@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The store a source keeps, the policy in force, the audit; and the
- * admission engine that reads them. See view.h for the threads. */
-#include "webhook/view.h"
+/* The store a source keeps, the policy in force, and the audit of what the
+ * store holds. See view.h for the threads. */
+#include "sync/view.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -17,8 +17,8 @@
 #include "validation/store.h"
 #include "validation/validate.h"
 #include "validation/xalloc.h"
-#include "webhook/log.h"
-#include "webhook/metrics.h"
+#include "obs/log.h"
+#include "obs/metrics.h"
 
 struct kind_gauge {
     struct gg_view *view;
@@ -397,22 +397,6 @@ void gg_view_source_cb(void *ctx, enum gg_source_event ev, const char *kind,
     }
 }
 
-/* --- reviews --------------------------------------------------------------------------------- */
-
-void gg_view_validate(void *ctx, const struct gg_admission_request *req, struct gg_errs *errs)
-{
-    struct gg_view *v = ctx;
-    if (req->object) {
-        size_t before = errs->n_errors;
-        gg_validate_object(req->object, req->old_object, errs);
-        if (errs->n_errors != before)
-            return; /* an object the API server refuses anyway: no cross-object verdicts */
-    }
-    struct gg_policy *pol = gg_policy_slot_get(&v->policy);
-    gg_cross_check(v->store, pol, req->object, req->old_object, errs);
-    gg_policy_unref(pol);
-}
-
 /* --- lifecycle ------------------------------------------------------------------------------- */
 
 static double count_kind(void *ctx)
@@ -520,6 +504,11 @@ void gg_view_set_on_synced(struct gg_view *v, void (*cb)(void *ctx), void *ctx)
 {
     v->on_synced = cb;
     v->on_synced_ctx = ctx;
+}
+
+struct gg_policy *gg_view_policy(struct gg_view *v)
+{
+    return gg_policy_slot_get(&v->policy);
 }
 
 struct gg_store *gg_view_store(struct gg_view *v)
