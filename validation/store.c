@@ -623,7 +623,13 @@ static void rec_free(struct rec *r)
 struct gg_store *gg_store_new(void)
 {
     struct gg_store *s = gg_xcalloc(1, sizeof(*s));
-    pthread_rwlock_init(&s->lock, NULL);
+    /* glibc's default lets a stream of overlapping readers (reviews, the
+     * audit, the table build) keep the writer out indefinitely */
+    pthread_rwlockattr_t attr;
+    pthread_rwlockattr_init(&attr);
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&s->lock, &attr);
+    pthread_rwlockattr_destroy(&attr);
     return s;
 }
 

@@ -5,14 +5,22 @@
  *
  * Design notes
  *
- * Concurrency: a pthread rwlock kept inside store.c. One writer (the source
+ * Concurrency: a writer-preferring pthread rwlock kept inside store.c
+ * (PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP). One writer (the source
  * feeding the store) calls gg_store_put* and gg_store_delete, which take the
  * lock for writing around the index update only (decoding happens before).
  * Readers bracket every read with gg_store_read_begin/gg_store_read_end;
- * everything a read returns is borrowed and valid until read_end. Readers
- * never nest read_begin (a waiting writer would deadlock them). Immutable
- * snapshots were the alternative; a rwlock costs no copy per change, and a
- * check holds it for microseconds.
+ * everything a read returns is borrowed and valid until read_end.
+ *
+ * Policy: a waiting writer goes before readers that arrive after it, so the
+ * writer is never starved by long readers that overlap (the audit, about
+ * 0.23 s at 100k routes, and the proxy's table build) plus the reviews; the
+ * price is that a review arriving while a writer waits behind a long reader
+ * waits for both, bounded by the longest single read section. Readers
+ * therefore never nest read_begin: behind a waiting writer the inner one
+ * deadlocks. Immutable snapshots were the alternative; they cost a copy of
+ * the indexes per change (or a persistent structure), where the lock costs
+ * nothing per change and a review holds it for microseconds.
  *
  * Indexes, each kept exact by put and delete:
  *  1. objects by (kind, namespace, name);
