@@ -26,8 +26,8 @@
 #include "proxy/controller.h"
 #include "proxy/route_table.h"
 #include "validation/validate.h"
-#include "webhook/log.h"
-#include "webhook/view.h"
+#include "obs/log.h"
+#include "sync/view.h"
 
 static const char usage[] =
     "usage: gateguard proxy --source dir:PATH|kube [--kubeconfig FILE]\n"

@@ -487,7 +487,7 @@ static struct slice_group *slice_group_find(const struct gg_store *s, const char
                                             const char *service)
 {
     struct key key = {GG_KIND_ENDPOINTSLICE, ns, service};
-    return gg_hmap_find(&s->slices, store_key_hash(GG_KIND_ENDPOINTSLICE, ns, service),
+    return gg_hmap_find(&s->slices, gg_store_key_hash(GG_KIND_ENDPOINTSLICE, ns, service),
                         slice_group_eq, &key);
 }
 
@@ -501,7 +501,7 @@ static void index_endpointslice(struct gg_store *s, struct rec *r)
         g = gg_xcalloc(1, sizeof(*g));
         g->ns = gg_xstrdup(r->obj->ns);
         g->service = gg_xstrdup(service);
-        g->hash = store_key_hash(GG_KIND_ENDPOINTSLICE, g->ns, g->service);
+        g->hash = gg_store_key_hash(GG_KIND_ENDPOINTSLICE, g->ns, g->service);
         gg_hmap_put(&s->slices, g->hash, g);
     }
     r->es_group = g;
