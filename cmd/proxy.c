@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* `gateguard proxy`: flags and wiring for the status controller
- * (proxy/controller.c) over a source of cluster state, its writer and
- * Lease in a cluster (kube/status_write.c, kube/lease.c), and the admin
- * port that serves /status. Exit 0 after SIGTERM or SIGINT, 2 on a usage or
+/* `gateguard proxy`: flags and wiring for the data plane (proxy/dataplane.c)
+ * serving the routing table built from a source of cluster state, the status
+ * controller (proxy/controller.c) over the same store, its writer and Lease
+ * in a cluster (kube/status_write.c, kube/lease.c), and the admin port that
+ * serves /status and /metrics. Exit 0 after SIGTERM or SIGINT, 2 on a usage or
  * startup error. */
 #include <errno.h>
 #include <getopt.h>
@@ -24,6 +25,7 @@
 #include "kube/watch.h"
 #include "proxy/admin.h"
 #include "proxy/controller.h"
+#include "proxy/dataplane.h"
 #include "proxy/route_table.h"
 #include "validation/validate.h"
 #include "obs/log.h"
@@ -36,9 +38,11 @@ static const char usage[] =
     "                       [--bundle-version VERSION] [--admin-listen ADDR:PORT]\n"
     "                       [--print-status] [--leader-elect=true|false]\n"
     "                       [--lease-name NAME] [--lease-namespace NS] [--identity ID]\n"
-    "                       [--log-level LEVEL]\n"
+    "                       [--port-offset N] [--listen-address ADDR] [--log-level LEVEL]\n"
     "\n"
-    "Runs the status controller: the Gateway API status of the GatewayClasses whose\n"
+    "Serves the HTTPRoutes attached to our Gateways on every HTTP and HTTPS listener's\n"
+    "port (plus --port-offset), TLS terminated with the listener's certificateRefs, and\n"
+    "runs the status controller: the Gateway API status of the GatewayClasses whose\n"
     "controllerName is ours, their Gateways and ListenerSets and the routes attached\n"
     "to them, computed whenever the source changes. With --source kube the statuses are\n"
     "written to the cluster (only what changed) by the replica holding the Lease;\n"
@@ -57,7 +61,11 @@ static const char usage[] =
     "  --bundle-version VERSION the CRDs' gateway.networking.k8s.io/bundle-version, for\n"
     "                           the GatewayClass SupportedVersion condition (default: not\n"
     "                           known, no such condition)\n"
-    "  --admin-listen ADDR:PORT /healthz and /status (default 127.0.0.1:9901)\n"
+    "  --admin-listen ADDR:PORT /healthz, /status and /metrics (default 127.0.0.1:9901)\n"
+    "  --port-offset N          listen on each listener's port + N (default 0), so the\n"
+    "                           proxy runs unprivileged\n"
+    "  --listen-address ADDR    the address Gateways without one of their own listen on\n"
+    "                           (default 0.0.0.0)\n"
     "  --print-status           print the statuses as YAML (kubectl get -o yaml style)\n"
     "                           once the source is read, and exit\n"
     "  --leader-elect BOOL      elect one writer with a Lease (default true with\n"
@@ -84,6 +92,8 @@ enum {
     OPT_LEASE_NS,
     OPT_IDENTITY,
     OPT_LOG_LEVEL,
+    OPT_PORT_OFFSET,
+    OPT_LISTEN_ADDRESS,
 };
 
 static const struct option options[] = {
@@ -101,6 +111,8 @@ static const struct option options[] = {
     {"lease-namespace", required_argument, NULL, OPT_LEASE_NS},
     {"identity", required_argument, NULL, OPT_IDENTITY},
     {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+    {"port-offset", required_argument, NULL, OPT_PORT_OFFSET},
+    {"listen-address", required_argument, NULL, OPT_LISTEN_ADDRESS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -108,12 +120,40 @@ static const struct option options[] = {
 #define usage_error(...) gg_cmd_usage_error("proxy", __VA_ARGS__)
 #define MAX_ADDRESSES 16
 
-/* The source feeds the store (the view) first, then the controller. */
+/* The source feeds the store (the view) first, then the routing table and
+ * the controller. */
 struct wiring {
     struct gg_view *view;
     struct gg_controller *ctrl;
+    struct gg_dataplane *dp;
+    struct gg_route_table_opts topts;
     atomic_bool synced;
 };
+
+/* Builds a table from the store as it is now and serves it; a failed build
+ * keeps the table being served. Called on the source's thread, after each
+ * change once the source has synced. */
+static void rebuild(struct wiring *w)
+{
+    char err[256];
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    w->topts.generation++;
+    struct gg_route_table *t =
+        gg_route_table_build(gg_view_store(w->view), &w->topts, err, sizeof(err));
+    if (!t) {
+        gg_log(GG_LOG_ERROR, "table_build_failed", "{s:s}", "error", err);
+        return;
+    }
+    gg_dataplane_publish(w->dp, t);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    gg_log(GG_LOG_INFO, "table_published", "{s:I,s:i,s:i,s:f}", "generation",
+           (json_int_t)gg_route_table_generation(t), "frontends",
+           (int)gg_route_table_count_frontends(t), "routes", (int)gg_route_table_count_routes(t),
+           "build_ms",
+           (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+    gg_route_table_unref(t);
+}
 
 static void source_cb(void *ctx, enum gg_source_event ev, const char *kind, const json_t *obj,
                       const char *message)
@@ -122,8 +162,17 @@ static void source_cb(void *ctx, enum gg_source_event ev, const char *kind, cons
     gg_view_source_cb(w->view, ev, kind, obj, message);
     if (ev == GG_SOURCE_SYNCED)
         atomic_store(&w->synced, true);
+    if (w->dp && atomic_load(&w->synced))
+        rebuild(w);
     if (w->ctrl)
         gg_controller_observe(w->ctrl, ev, kind, obj);
+}
+
+static int metrics_page(void *ctx, struct gg_buf *out, const char **type)
+{
+    gg_dataplane_metrics(ctx, out);
+    *type = "text/plain; version=0.0.4";
+    return 200;
 }
 
 static int status_page(void *ctx, struct gg_buf *out, const char **type)
@@ -183,6 +232,7 @@ int gg_cmd_proxy(int argc, char **argv)
     size_t n_addresses = 0;
     int print = 0, elect = -1;
     struct gg_controller_config cc = {0};
+    struct gg_dataplane_config dcfg = {0};
     char err[512];
 
     optind = 0;
@@ -216,6 +266,17 @@ int gg_cmd_proxy(int argc, char **argv)
             break;
         case OPT_ADMIN:
             admin_listen = optarg;
+            break;
+        case OPT_PORT_OFFSET: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || end == optarg || v < 0 || v > 65535)
+                return usage_error("--port-offset %s: want 0 to 65535", optarg);
+            dcfg.port_offset = (int)v;
+            break;
+        }
+        case OPT_LISTEN_ADDRESS:
+            dcfg.listen_address = optarg;
             break;
         case OPT_PRINT:
             print = 1;
@@ -324,6 +385,11 @@ int gg_cmd_proxy(int argc, char **argv)
                   gg_admin_new(admin_listen ? admin_listen : "127.0.0.1:9901", err, sizeof(err))))
             goto out_err;
         gg_admin_handle(admin, "/status", status_page, w.ctrl);
+        w.dp = gg_dataplane_new(&dcfg);
+        w.topts.controller_name = cc.status.own.controller_name;
+        w.topts.gateway_class = cc.status.own.gateway_class;
+        w.topts.address_pool = pool_cidr;
+        gg_admin_handle(admin, "/metrics", metrics_page, w.dp);
         gg_log(GG_LOG_INFO, "admin_listening", "{s:i}", "port", gg_admin_port(admin));
     }
     /* TLS data tells a malformed Secret from a good one (InvalidCertificateRef) */
@@ -368,6 +434,7 @@ out_err:
     gg_log(GG_LOG_ERROR, "startup_failed", "{s:s}", "error", err);
 out:
     gg_source_free(src);
+    gg_dataplane_free(w.dp);
     gg_controller_free(w.ctrl);
     if (lease.name) {
         if (gg_kube_lease_release(&lease, err, sizeof(err)) != 0)
