@@ -65,14 +65,21 @@ struct tls_frontend {
     size_t n;
 };
 
-struct tls_set {
+/* What the data plane attaches to each table: its TLS contexts, and the
+ * one planning state all connections share, so the balancer's weights and
+ * round-robin counters run over every request the table serves. */
+struct table_extra {
     struct tls_frontend *v;
     size_t n;
+    pthread_mutex_t plan_mu; /* guards plan_st */
+    struct gg_plan_state *plan_st;
 };
 
-static void tls_set_free(void *data)
+static void table_extra_free(void *data)
 {
-    struct tls_set *s = data;
+    struct table_extra *s = data;
+    gg_plan_state_free(s->plan_st);
+    pthread_mutex_destroy(&s->plan_mu);
     for (size_t i = 0; i < s->n; i++) {
         for (size_t j = 0; j < s->v[i].n; j++)
             SSL_CTX_free(s->v[i].ctx[j]);
@@ -136,9 +143,11 @@ static int on_servername(SSL *ssl, int *alert, void *arg)
     return SSL_TLSEXT_ERR_OK;
 }
 
-static void attach_tls(struct gg_route_table *t)
+static void attach_extra(struct gg_route_table *t)
 {
-    struct tls_set *s = gg_xcalloc(1, sizeof(*s));
+    struct table_extra *s = gg_xcalloc(1, sizeof(*s));
+    pthread_mutex_init(&s->plan_mu, NULL);
+    s->plan_st = gg_plan_state_new(t);
     size_t n = gg_route_table_count_frontends(t);
     s->v = gg_xcalloc(n + 1, sizeof(*s->v));
     for (size_t i = 0; i < n; i++) {
@@ -155,12 +164,12 @@ static void attach_tls(struct gg_route_table *t)
         SSL_CTX_set_tlsext_servername_callback(tf->base, on_servername);
         SSL_CTX_set_tlsext_servername_arg(tf->base, tf);
     }
-    gg_route_table_set_attachment(t, s, tls_set_free);
+    gg_route_table_set_attachment(t, s, table_extra_free);
 }
 
 static SSL_CTX *tls_base_for(const struct gg_route_table *t, const struct gg_table_frontend *fe)
 {
-    const struct tls_set *s = gg_route_table_attachment(t);
+    const struct table_extra *s = gg_route_table_attachment(t);
     for (size_t i = 0; s && i < s->n; i++)
         if (s->v[i].fe == fe)
             return s->v[i].base;
@@ -403,7 +412,6 @@ static bool pass_request_body(struct client *c, const struct gg_http1_request *r
             break;
         size_t len = c->have - c->start;
         memcpy(tmp, c->buf + c->start, len);
-        size_t avail = len;
         ssize_t rc = gg_http1_chunked_decode(&ch, tmp, &len);
         if (rc == GG_HTTP1_BAD_REQUEST)
             break;
@@ -417,7 +425,6 @@ static bool pass_request_body(struct client *c, const struct gg_http1_request *r
         if (rc >= 0) {
             /* the decoder left <rc> bytes of what follows after the data */
             c->start = c->have - (size_t)rc;
-            (void)avail;
             if (up)
                 io_write(up, "0\r\n\r\n", 5);
             ok = true;
@@ -784,7 +791,6 @@ static void serve_requests(struct client *c, uint16_t port)
         set_timeout(c->io.fd, dp->cfg.header_timeout_ms);
 
         struct gg_route_table *t = current_table(dp);
-        struct gg_plan_state *st = t ? gg_plan_state_new(t) : NULL;
         struct gg_plan p;
         if (t) {
             struct gg_plan_request pr = {0};
@@ -796,7 +802,10 @@ static void serve_requests(struct client *c, uint16_t port)
             pr.headers = req->headers;
             pr.n_headers = req->n_headers;
             pr.is_tls = c->is_tls;
-            gg_plan_make(t, st, &pr, &a, &p);
+            struct table_extra *x = gg_route_table_attachment(t);
+            pthread_mutex_lock(&x->plan_mu);
+            gg_plan_make(t, x->plan_st, &pr, &a, &p);
+            pthread_mutex_unlock(&x->plan_mu);
         } else {
             memset(&p, 0, sizeof(p));
             p.action = GG_PLAN_RESPOND;
@@ -814,7 +823,6 @@ static void serve_requests(struct client *c, uint16_t port)
             respond_local(dp, &c->io, p.status, p.body, p.location, p.response_extra,
                           p.n_response_extra, head_only, !keep);
         }
-        gg_plan_state_free(st);
         gg_route_table_unref(t);
         gg_arena_clear(&a);
         gg_arena_init(&a, NULL, 0);
@@ -1011,7 +1019,7 @@ struct gg_dataplane *gg_dataplane_new(const struct gg_dataplane_config *cfg)
 void gg_dataplane_publish(struct gg_dataplane *dp, struct gg_route_table *t)
 {
     if (t && !gg_route_table_attachment(t))
-        attach_tls(t);
+        attach_extra(t);
     pthread_mutex_lock(&dp->mu);
     struct gg_route_table *old = dp->table;
     dp->table = gg_route_table_ref(t);

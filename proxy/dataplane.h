@@ -15,8 +15,10 @@
  * each request takes its own reference, so a request in flight finishes on
  * the table it began with, and a connection's next request uses the newest.
  * Listening sockets are opened for new frontends and closed for gone ones on
- * every publish; a port that cannot be bound is logged and retried on the
- * next publish.
+ * every publish; a port that cannot be bound is left out and tried again on
+ * the next publish. Planning state (balancer weights, round-robin counters)
+ * is one per table, shared by every connection under a mutex held only for
+ * gg_plan_make, so weights hold across requests and connections.
  *
  * Framing: request bodies (Content-Length or chunked) are streamed to the
  * upstream as they arrive, chunked re-encoded chunk by chunk; responses are

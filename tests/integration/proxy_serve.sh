@@ -95,6 +95,8 @@ spec:
     backendRefs: [{name: api, namespace: other, port: 80}]
   - matches: [{path: {type: PathPrefix, value: /down}}]
     backendRefs: [{name: down, port: 80}]
+  - matches: [{path: {type: PathPrefix, value: /split}}]
+    backendRefs: [{name: web, port: 80, weight: 3}, {name: web2, port: 80, weight: 1}]
 Y
 
 $bin proxy --source "dir:$m" --port-offset "$off" --listen-address 127.0.0.1 \
@@ -149,6 +151,11 @@ print(data.count(b"HTTP/1.1"), data.split(b"\r\n")[0].decode())
 PY
 )
 same "CL.TE: one 400 and the connection closed, nothing smuggled" "$smuggle" "1 HTTP/1.1 400 Bad Request"
+
+# the balancer's state outlives one request and one connection: 40 requests,
+# each on a connection of its own, split 3:1 as the weights say
+split=$(for _ in $(seq 1 40); do get /split | field 'd["pod"]'; done | sort | uniq -c | awk '{printf "%s=%s ", $2, $1}')
+same "weights split requests across connections" "$split" "pod-a=30 pod-b=10 "
 
 sed -i 's#value: /two#value: /three#' "$m/routes.yaml"
 check "a folder change is served without a restart" wait_for 100 sh -c \
