@@ -204,7 +204,7 @@ FUZZ_TARGETS := manifest admission watch_stream route_table kubeconfig
 FUZZ_SRC_admission := webhook/admission.c webhook/json_arena.c obs/log.c
 FUZZ_SRC_watch_stream := kube/lines.c kube/client.c kube/config.c
 FUZZ_SRC_route_table := proxy/route_build.c proxy/route_table.c proxy/route_plan.c \
-	proxy/gateways.c
+	proxy/http1.c proxy/gateways.c
 FUZZ_SRC_kubeconfig := kube/config.c
 FUZZ_RUNS ?= 100000
 FUZZ_SECONDS ?=

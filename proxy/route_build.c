@@ -35,6 +35,7 @@
 #include "proxy/route_internal.h"
 #include "validation/attach.h"
 #include "validation/hostname.h"
+#include "validation/match.h"
 #include "validation/store.h"
 #include "validation/xalloc.h"
 
@@ -155,17 +156,26 @@ static struct pair *pair_add(struct build *b, struct gg_hmap *m, const void *x, 
     return p;
 }
 
-/* "ns/name", made once per route. */
-static const char *route_key(struct build *b, const struct gg_object *o)
+/* A route's names in the table: "ns/name" for logs and plans, and the two
+ * parts for the precedence order; copied once per route. */
+struct route_names {
+    const char *key, *ns, *name;
+};
+
+static const struct route_names *route_names(struct build *b, const struct gg_object *o)
 {
     struct pair *p = pair_find(&b->keys, o, NULL);
     if (p)
         return p->val;
+    struct route_names *r = gg_arena_alloc(b->a, sizeof(*r));
     size_t n = strlen(o->ns) + strlen(o->name) + 2;
-    char *k = gg_arena_alloc(b->a, n);
-    snprintf(k, n, "%s/%s", o->ns, o->name);
-    pair_add(b, &b->keys, o, NULL, k);
-    return k;
+    char *key = gg_arena_alloc(b->a, n);
+    snprintf(key, n, "%s/%s", o->ns, o->name);
+    r->key = key;
+    r->ns = dup(b, o->ns);
+    r->name = key + strlen(o->ns) + 1; /* the tail of "ns/name" */
+    pair_add(b, &b->keys, o, NULL, r);
+    return r;
 }
 
 static pcre2_code *compile_regex(struct build *b, const char *pattern)
@@ -222,45 +232,20 @@ static bool hostmap_add(struct build *b, struct rt_hostmap *m, const char *hostn
 
 /* --- precedence ------------------------------------------------------------------ */
 
-/* The HTTPRoute precedence (HTTPRouteRule docs): an Exact path before a
- * prefix, a longer prefix first, then a method match, more header matches,
- * more query matches, then the older route, "ns/name" alphabetically, rule
- * order and match order. Regular expressions, whose precedence the spec
- * leaves to implementations, come after prefixes, longer patterns first. */
-static int path_rank(uint8_t type)
-{
-    switch (type) {
-    case GG_MATCH_EXACT:
-        return 0;
-    case GG_MATCH_PATH_PREFIX:
-        return 1;
-    default:
-        return 2;
-    }
-}
-
+/* The spec's precedence (gg_match_precedence_cmp) over the table's own
+ * copies of the matches. */
 static int match_order(const void *pa, const void *pb)
 {
     const struct rt_match *a = pa, *b = pb;
-    int ra = path_rank(a->path_type), rb = path_rank(b->path_type);
-    if (ra != rb)
-        return ra - rb;
-    if (a->path_len != b->path_len)
-        return a->path_len > b->path_len ? -1 : 1;
-    if ((a->method != NULL) != (b->method != NULL))
-        return a->method ? -1 : 1;
-    if (a->n_headers != b->n_headers)
-        return a->n_headers > b->n_headers ? -1 : 1;
-    if (a->n_query != b->n_query)
-        return a->n_query > b->n_query ? -1 : 1;
-    if (a->created != b->created)
-        return a->created < b->created ? -1 : 1;
-    int c = strcmp(a->route_key, b->route_key);
-    if (c)
-        return c;
-    if (a->rule_index != b->rule_index)
-        return a->rule_index - b->rule_index;
-    return a->match_index - b->match_index;
+    struct gg_match_rank ra = {a->path_type,          a->path_len,   a->method != NULL,
+                               a->n_headers,          a->n_query,    a->created,
+                               a->route_ns,           a->route_name, (size_t)a->rule_index,
+                               (size_t)a->match_index};
+    struct gg_match_rank rb = {b->path_type,          b->path_len,   b->method != NULL,
+                               b->n_headers,          b->n_query,    b->created,
+                               b->route_ns,           b->route_name, (size_t)b->rule_index,
+                               (size_t)b->match_index};
+    return gg_match_precedence_cmp(&ra, &rb);
 }
 
 /* --- backends -------------------------------------------------------------------- */
@@ -612,7 +597,7 @@ static struct rt_rule *rule_of(struct build *b, const struct gg_object *route, s
     if (p)
         return (struct rt_rule *)p->val;
     struct rt_rule *rule = gg_arena_alloc(b->a, sizeof(*rule));
-    rule->route = route_key(b, route);
+    rule->route = route_names(b, route)->key;
     rule->index = (int)index;
     build_rule(b, route, r, rule);
     pair_add(b, &b->rules, route, r, rule);
@@ -713,7 +698,8 @@ static void file_route_in(struct build *b, struct vh_build *vh, const struct gg_
                 continue;
             m.rule = rule_of(b, route, i);
             m.created = route->created;
-            m.route_key = route_key(b, route);
+            m.route_ns = route_names(b, route)->ns;
+            m.route_name = route_names(b, route)->name;
             m.rule_index = (int)i;
             m.match_index = (int)j;
             *VEC_PUSH(vh->matches) = m;

@@ -99,7 +99,7 @@ struct rt_match {
     uint8_t path_type; /* enum gg_match_type */
     /* for the precedence sort */
     int64_t created;
-    const char *route_key; /* "ns/name" */
+    const char *route_ns, *route_name;
     int rule_index, match_index;
 };
 

@@ -218,10 +218,7 @@ static bool headers_match(const struct rt_match *m, const struct gg_plan_request
 {
     for (size_t i = 0; i < m->n_headers; i++) {
         const struct rt_kv *kv = &m->headers[i];
-        const struct gg_http1_header *h = NULL;
-        for (size_t j = 0; j < req->n_headers && !h; j++)
-            if (str_ieq(req->headers[j].name, kv->name))
-                h = &req->headers[j];
+        const struct gg_http1_header *h = gg_http1_find(req->headers, req->n_headers, kv->name);
         if (!h || !value_matches(kv, h->value.ptr, h->value.len, md))
             return false;
     }
@@ -463,25 +460,17 @@ static void add_extra(struct gg_arena *a, struct gg_http1_header *h, size_t *n, 
     (void)a;
 }
 
-static const struct gg_http1_header *find_header(const struct gg_plan_request *req,
-                                                 const char *name)
-{
-    for (size_t i = 0; i < req->n_headers; i++)
-        if (str_ieq(req->headers[i].name, name))
-            return &req->headers[i];
-    return NULL;
-}
-
 /* Adds the CORS response fields; returns true when <req> is a preflight,
  * which the proxy answers itself. */
 static bool plan_cors(struct gg_arena *a, const struct rt_cors *c,
                       const struct gg_plan_request *req, struct gg_plan *out)
 {
-    const struct gg_http1_header *origin = find_header(req, "origin");
+    const struct gg_http1_header *origin = gg_http1_find(req->headers, req->n_headers, "origin");
     if (!origin || !origin_allowed(c, origin->value))
         return false;
-    bool preflight = str_ieq(req->method, "OPTIONS") &&
-                     find_header(req, "access-control-request-method") != NULL;
+    bool preflight =
+        str_ieq(req->method, "OPTIONS") &&
+        gg_http1_find(req->headers, req->n_headers, "access-control-request-method") != NULL;
     struct gg_http1_header *h = gg_arena_alloc(a, 8 * sizeof(*h));
     size_t n = 0;
     bool any = c->n_origins == 1 && strcmp(c->origins[0], "*") == 0 && !c->allow_credentials;
