@@ -19,7 +19,7 @@ ASAN_LDFLAGS := -fsanitize=address,undefined
 TSAN_CFLAGS := $(BASE_CFLAGS) -O1 -fsanitize=thread
 
 CORE_SRC := $(sort $(wildcard validation/*.c))
-APP_SRC := $(sort $(wildcard webhook/*.c kube/*.c proxy/*.c certs/*.c obs/*.c sync/*.c))
+APP_SRC := $(sort $(wildcard webhook/*.c kube/*.c proxy/*.c echo/*.c certs/*.c obs/*.c sync/*.c))
 CMD_SRC := $(sort $(wildcard cmd/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/*/*_test.c tests/unit/*_test.c))
 GEN_SRC := build/gen/crds_blob.c

@@ -8,6 +8,7 @@
 int gg_cmd_check(int argc, char **argv);
 int gg_cmd_webhook(int argc, char **argv);
 int gg_cmd_proxy(int argc, char **argv);
+int gg_cmd_echo(int argc, char **argv);
 int gg_cmd_certs(int argc, char **argv);
 int gg_cmd_rules(int argc, char **argv);
 int gg_cmd_version(int argc, char **argv);

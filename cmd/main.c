@@ -13,6 +13,7 @@ static const struct {
     {"check", gg_cmd_check, "validate manifests offline (CI, GitOps repositories)"},
     {"webhook", gg_cmd_webhook, "serve AdmissionReviews over TLS"},
     {"proxy", gg_cmd_proxy, "compute route status and serve the admitted routes"},
+    {"echo", gg_cmd_echo, "a backend that answers with JSON describing each request"},
     {"certs", gg_cmd_certs, "make a CA and a serving certificate for the webhook"},
     {"rules", gg_cmd_rules, "list the upstream rules gateguard enforces"},
     {"version", gg_cmd_version, "print the version and the Gateway API release mirrored"},
