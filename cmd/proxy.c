@@ -27,6 +27,7 @@
 #include "proxy/controller.h"
 #include "proxy/dataplane.h"
 #include "proxy/route_table.h"
+#include "proxy/table_feed.h"
 #include "validation/validate.h"
 #include "obs/log.h"
 #include "sync/view.h"
@@ -126,34 +127,9 @@ struct wiring {
     struct gg_view *view;
     struct gg_controller *ctrl;
     struct gg_dataplane *dp;
-    struct gg_route_table_opts topts;
+    struct gg_table_feed *feed;
     atomic_bool synced;
 };
-
-/* Builds a table from the store as it is now and serves it; a failed build
- * keeps the table being served. Called on the source's thread, after each
- * change once the source has synced. */
-static void rebuild(struct wiring *w)
-{
-    char err[256];
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    w->topts.generation++;
-    struct gg_route_table *t =
-        gg_route_table_build(gg_view_store(w->view), &w->topts, err, sizeof(err));
-    if (!t) {
-        gg_log(GG_LOG_ERROR, "table_build_failed", "{s:s}", "error", err);
-        return;
-    }
-    gg_dataplane_publish(w->dp, t);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    gg_log(GG_LOG_INFO, "table_published", "{s:I,s:i,s:i,s:f}", "generation",
-           (json_int_t)gg_route_table_generation(t), "frontends",
-           (int)gg_route_table_count_frontends(t), "routes", (int)gg_route_table_count_routes(t),
-           "build_ms",
-           (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
-    gg_route_table_unref(t);
-}
 
 static void source_cb(void *ctx, enum gg_source_event ev, const char *kind, const json_t *obj,
                       const char *message)
@@ -162,15 +138,17 @@ static void source_cb(void *ctx, enum gg_source_event ev, const char *kind, cons
     gg_view_source_cb(w->view, ev, kind, obj, message);
     if (ev == GG_SOURCE_SYNCED)
         atomic_store(&w->synced, true);
-    if (w->dp && atomic_load(&w->synced))
-        rebuild(w);
+    if (w->feed && atomic_load(&w->synced))
+        gg_table_feed_kick(w->feed);
     if (w->ctrl)
         gg_controller_observe(w->ctrl, ev, kind, obj);
 }
 
 static int metrics_page(void *ctx, struct gg_buf *out, const char **type)
 {
-    gg_dataplane_metrics(ctx, out);
+    struct wiring *w = ctx;
+    gg_dataplane_metrics(w->dp, out);
+    gg_table_feed_metrics(w->feed, out);
     *type = "text/plain; version=0.0.4";
     return 200;
 }
@@ -386,10 +364,13 @@ int gg_cmd_proxy(int argc, char **argv)
             goto out_err;
         gg_admin_handle(admin, "/status", status_page, w.ctrl);
         w.dp = gg_dataplane_new(&dcfg);
-        w.topts.controller_name = cc.status.own.controller_name;
-        w.topts.gateway_class = cc.status.own.gateway_class;
-        w.topts.address_pool = pool_cidr;
-        gg_admin_handle(admin, "/metrics", metrics_page, w.dp);
+        struct gg_route_table_opts topts = {
+            .controller_name = cc.status.own.controller_name,
+            .gateway_class = cc.status.own.gateway_class,
+            .address_pool = pool_cidr,
+        };
+        w.feed = gg_table_feed_new(gg_view_store(w.view), w.dp, &topts);
+        gg_admin_handle(admin, "/metrics", metrics_page, &w);
         gg_log(GG_LOG_INFO, "admin_listening", "{s:i}", "port", gg_admin_port(admin));
     }
     /* TLS data tells a malformed Secret from a good one (InvalidCertificateRef) */
@@ -434,6 +415,7 @@ out_err:
     gg_log(GG_LOG_ERROR, "startup_failed", "{s:s}", "error", err);
 out:
     gg_source_free(src);
+    gg_table_feed_free(w.feed);
     gg_dataplane_free(w.dp);
     gg_controller_free(w.ctrl);
     if (lease.name) {

@@ -19,7 +19,8 @@ done
 http=$((80 + off)) https=$((443 + off))
 b1=$(free_port) b2=$(free_port) admin=$(free_port)
 python3 tests/integration/proxy_echo.py "$b1" pod-a &
-pids+=($!)
+apid=$!
+pids+=($apid)
 python3 tests/integration/proxy_echo.py "$b2" pod-b &
 pids+=($!)
 
@@ -160,6 +161,18 @@ same "weights split requests across connections" "$split" "pod-a=30 pod-b=10 "
 sed -i 's#value: /two#value: /three#' "$m/routes.yaml"
 check "a folder change is served without a restart" wait_for 100 sh -c \
     "curl -s -H 'Host: app.example.com' http://127.0.0.1:$http/three/x | grep -q pod-b"
+# The pool: connections to the backends were reused; a backend restarted
+# behind its pooled connections is reached on a fresh one, with no error.
+reused=$(curl -s "http://127.0.0.1:$admin/metrics" | awk '/^gateguard_proxy_upstream_reused_total/{print $2}')
+check "upstream connections are pooled and reused (reused: ${reused:-none})" test "${reused:-0}" -gt 0
+kill -TERM "$apid"
+wait "$apid" 2>/dev/null
+python3 tests/integration/proxy_echo.py "$b1" pod-a &
+pids+=($!)
+wait_for 100 sh -c "curl -s http://127.0.0.1:$b1/ >/dev/null"
+codes=""
+for _ in 1 2 3; do codes+="$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: app.example.com' http://127.0.0.1:$http/x) "; done
+same "a restarted backend is reached past its stale pooled connections" "$codes" "200 200 200 "
 metrics=$(curl -s "http://127.0.0.1:$admin/metrics")
 check "metrics count requests and upstream errors" bash -c \
     "grep -q '^gateguard_proxy_requests_total [1-9]' <<<'$metrics' && grep -q '^gateguard_proxy_upstream_errors_total [1-9]' <<<'$metrics'"
