@@ -31,7 +31,7 @@ CRD_FILES := $(foreach k,$(CRD_KINDS),$(CRD_DIR)/gateway.networking.k8s.io_$(k).
 obj = $(patsubst %.c,build/$(1)/%.o,$(2))
 
 .PHONY: all deps test-deps build run test bench-validate \
-	bench-store bench-webhook format format-check clean crds help
+	bench-store bench-webhook bench-proxy format format-check clean crds help
 
 all: build
 
@@ -41,7 +41,7 @@ help:
 	@echo "make test-valgrind  the integration suites under Valgrind memcheck"
 	@echo "make fuzz         the fuzz targets: FUZZ_RUNS=N mutations each, or FUZZ_SECONDS=N of libFuzzer"
 	@echo "make build        build build/rel/gateguard"
-	@echo "make bench-*      benchmarks: bench-validate, bench-store, bench-webhook"
+	@echo "make bench-*      benchmarks: bench-validate, bench-store, bench-webhook, bench-proxy"
 	@echo "make format       clang-format every C file"
 	@echo "make manifests    render charts/gateguard into deploy/gateguard.yaml"
 
@@ -162,6 +162,10 @@ bench-validate: build
 
 bench-store: build build/rel/bench_store
 	@./bench/store.sh
+
+bench-proxy: build
+	@GG_DEPS_BENCH=1 ./tools/deps.sh
+	@./bench/proxy.sh
 
 bench-webhook: build
 	@GG_DEPS_BENCH=1 ./tools/deps.sh

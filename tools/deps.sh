@@ -17,7 +17,7 @@ if [ "${GG_DEPS_FUZZ:-0}" = 1 ]; then
     pkgs+=(clang libclang-rt-14-dev)
 fi
 if [ "${GG_DEPS_BENCH:-0}" = 1 ]; then
-    pkgs+=(wrk nginx-light python3)
+    pkgs+=(wrk nginx-light haproxy python3)
 fi
 if ! command -v go >/dev/null 2>&1 && [ ! -x /usr/local/go/bin/go ]; then
     pkgs+=(golang-go)
