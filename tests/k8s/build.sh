@@ -7,7 +7,11 @@
 # script may call this, and after the first run it only reports versions.
 #
 # usage: build.sh [PART...]     PART: kube (kube-apiserver, kubectl), etcd,
-#                               helm, crds; default all four
+#                               helm, crds; default all four; conformance
+#                               (kube-controller-manager, kube-scheduler,
+#                               kwok and the Gateway API conformance suite's
+#                               test binary, for tests/conformance) only when
+#                               named
 #        build.sh --print-dir   print the cache directory; build nothing
 # Exit status: 0 built or cached, 1 a build failed, 3 Go is not installed.
 set -euo pipefail
@@ -36,7 +40,7 @@ esac
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(kube etcd helm crds)
 for p in "${parts[@]}"; do
-    case $p in kube | etcd | helm | crds) ;; *) die "unknown part '$p' (want kube, etcd, helm or crds)" ;; esac
+    case $p in kube | etcd | helm | crds | conformance) ;; *) die "unknown part '$p' (want kube, etcd, helm, crds or conformance)" ;; esac
 done
 
 # have PART: whether PART is in the cache
@@ -46,6 +50,10 @@ have() {
     etcd) [ -x "$bin/etcd" ] ;;
     helm) [ -x "$bin/helm" ] ;;
     crds) [ -f "$crds/.complete" ] ;;
+    conformance)
+        [ -x "$bin/kube-controller-manager" ] && [ -x "$bin/kube-scheduler" ] &&
+            [ -x "$bin/kwok-$GG_KWOK_VERSION" ] && [ -x "$bin/gateway-conformance-$GG_GATEWAY_API_VERSION.test" ]
+        ;;
     esac
 }
 missing() {
@@ -68,6 +76,12 @@ report() {
         etcd) say "  etcd           $("$bin/etcd" --version 2>&1 | sed -n 's/^etcd Version: //p')" ;;
         helm) say "  helm           $("$bin/helm" version --short 2>&1)" ;;
         crds) say "  gateway-api    $GG_GATEWAY_API_VERSION ($(find "$crds" -name '*.yaml' | wc -l) CRD files)" ;;
+        conformance)
+            say "  kube-controller-manager $("$bin/kube-controller-manager" --version 2>&1 | awk '{print $2}')"
+            say "  kube-scheduler $("$bin/kube-scheduler" --version 2>&1 | awk '{print $2}')"
+            say "  kwok           $("$bin/kwok-$GG_KWOK_VERSION" --version 2>&1 | head -1)"
+            say "  conformance    gateway-conformance-$GG_GATEWAY_API_VERSION.test"
+            ;;
         esac
     done
 }
@@ -129,17 +143,16 @@ install_bins() {
 }
 
 kminor=$(cut -d. -f2 <<<"$GG_K8S_VERSION")
+# Without these, gitVersion is v0.0.0-master+$Format:%H$: /version reports
+# it, `kubectl version` exits non-zero, helm's kubeVersion checks fail.
+kv=k8s.io/component-base/version kc=k8s.io/client-go/pkg/version
+ld_kube="-s -w -X $kv.gitVersion=$GG_K8S_VERSION -X $kv.gitMajor=1 -X $kv.gitMinor=$kminor"
+ld_kube+=" -X $kv.gitTreeState=clean -X $kc.gitVersion=$GG_K8S_VERSION -X $kc.gitMajor=1"
+ld_kube+=" -X $kc.gitMinor=$kminor -X $kc.gitTreeState=clean"
 for p in $todo; do
     case $p in
     kube)
-        # Without these, gitVersion is v0.0.0-master+$Format:%H$: /version
-        # reports it, `kubectl version` exits non-zero, helm's kubeVersion
-        # checks fail.
-        kv=k8s.io/component-base/version kc=k8s.io/client-go/pkg/version
-        ld="-s -w -X $kv.gitVersion=$GG_K8S_VERSION -X $kv.gitMajor=1 -X $kv.gitMinor=$kminor"
-        ld+=" -X $kv.gitTreeState=clean -X $kc.gitVersion=$GG_K8S_VERSION -X $kc.gitMajor=1"
-        ld+=" -X $kc.gitMinor=$kminor -X $kc.gitTreeState=clean"
-        gobuild_in kube "kube-apiserver and kubectl $GG_K8S_VERSION" "$ld" \
+        gobuild_in kube "kube-apiserver and kubectl $GG_K8S_VERSION" "$ld_kube" \
             k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl
         install_bins kube-apiserver kubectl
         ;;
@@ -160,6 +173,24 @@ for p in $todo; do
         ld+=" -X $hp/pkg/lint/rules.k8sVersionMajor=1 -X $hp/pkg/lint/rules.k8sVersionMinor=$kminor"
         gobuild_in helm "helm $GG_HELM_VERSION" "$ld" helm.sh/helm/v3/cmd/helm
         install_bins helm
+        ;;
+    conformance)
+        # The same k8s.io/kubernetes and ldflags as kube, from a sibling
+        # module (kube-ctrl), so the kube module's pins and its cached
+        # binaries stay as they are. kwok and the suite carry their version
+        # in the file name: a bump builds a new one beside the old.
+        gobuild_in kube-ctrl "kube-controller-manager and kube-scheduler $GG_K8S_VERSION" "$ld_kube" \
+            k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler
+        gobuild_in kwok "kwok $GG_KWOK_VERSION" "-s -w" sigs.k8s.io/kwok/cmd/kwok
+        mv -f "$tmpbin/kwok" "$tmpbin/kwok-$GG_KWOK_VERSION"
+        say "building the Gateway API $GG_GATEWAY_API_VERSION conformance suite"
+        t=$SECONDS
+        (cd "$here/../conformance/suite" && go test -c -p "${GG_K8S_BUILD_JOBS:-2}" -trimpath -ldflags "-s -w" \
+            -o "$tmpbin/gateway-conformance-$GG_GATEWAY_API_VERSION.test" .) ||
+            die "building the conformance suite failed (module tests/conformance/suite)"
+        say "built the conformance suite in $((SECONDS - t)) s"
+        install_bins kube-controller-manager kube-scheduler "kwok-$GG_KWOK_VERSION" \
+            "gateway-conformance-$GG_GATEWAY_API_VERSION.test"
         ;;
     crds)
         # From the pinned module, the source tools/fetch-crds.sh uses too.

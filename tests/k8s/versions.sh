@@ -7,6 +7,8 @@ GG_K8S_STAGING=v0.36.3      # every k8s.io/<staging> module of that release
 GG_ETCD_VERSION=v3.6.16     # go.etcd.io/etcd/server/v3, the newest 3.6 patch
 GG_HELM_VERSION=v3.21.4     # helm.sh/helm/v3
 GG_GATEWAY_API_VERSION=v1.6.3 # sigs.k8s.io/gateway-api standard-channel CRDs
+                              # and its conformance suite (tests/conformance)
+GG_KWOK_VERSION=v0.8.0      # sigs.k8s.io/kwok: fake nodes for the conformance run
 
 # Where the binaries live: outside the repository, so a fresh clone on the
 # same machine reuses them. GG_K8S_CACHE overrides the whole path.
