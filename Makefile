@@ -25,7 +25,8 @@ TEST_SRC := $(sort $(wildcard tests/unit/*/*_test.c tests/unit/*_test.c))
 GEN_SRC := build/gen/crds_blob.c
 
 CRD_DIR := build/crds/$(GATEWAY_API_VERSION)
-CRD_KINDS := gatewayclasses gateways httproutes grpcroutes referencegrants listenersets
+CRD_KINDS := gatewayclasses gateways httproutes grpcroutes referencegrants listenersets \
+	tlsroutes tcproutes udproutes backendtlspolicies
 CRD_FILES := $(foreach k,$(CRD_KINDS),$(CRD_DIR)/gateway.networking.k8s.io_$(k).yaml)
 
 obj = $(patsubst %.c,build/$(1)/%.o,$(2))

@@ -23,7 +23,7 @@ import sys
 
 import yaml
 
-KINDS = ["httproutes", "grpcroutes", "gateways", "gatewayclasses", "listenersets"]
+KINDS = ["httproutes", "grpcroutes", "gateways", "gatewayclasses", "listenersets", "tlsroutes", "tcproutes", "udproutes", "backendtlspolicies"]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The table of every CEL rule in the Gateway API v1.6.3 standard-channel CRDs, keyed by message
- * and a hash of the rule's text, and the lookup the schema compiler uses. One entry per distinct
- * (message, rule text); a rule repeated at several schema locations has one entry. The hashes
- * come from tools/cel-rules.py, which also checks this table against the CRDs after an upgrade. */
+/* The table of every CEL rule in the Gateway API v1.6.3 standard-channel CRDs (all ten kinds),
+ * keyed by message and a hash of the rule's text, and the lookup the schema compiler uses. One
+ * entry per distinct (message, rule text); a rule repeated at several schema locations has one
+ * entry. The hashes come from tools/cel-rules.py, which also checks this table against the CRDs
+ * after an upgrade. */
 #include <string.h>
 
 #include "cel.h"
@@ -22,14 +23,14 @@ uint64_t gg_cel_hash(const char *rule_text)
 /* Each entry: the CRD location(s) carrying the rule and its CEL text (or a summary where the
  * text is too long to repeat), then {message, gg_cel_hash(rule), predicate, is_transition}. */
 const struct gg_cel_rule gg_cel_rules[] = {
-    /* HTTPRoute spec.parentRefs; GRPCRoute spec.parentRefs:
+    /* HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute spec.parentRefs:
      * self.all(p1, self.all(p2, <p1 and p2 have equal group, kind, name and namespace (absent ==
      * '')> ? (<p1 has no sectionName> == <p2 has no sectionName>) : true)), where "no
      * sectionName" is !has(p.sectionName) || p.sectionName == '' */
     {"sectionName must be specified when parentRefs includes 2 or more references to the same "
      "parent",
      0xf26af586acfb156eULL, gg_cel_route_parent_refs_section_name_specified, false},
-    /* HTTPRoute spec.parentRefs; GRPCRoute spec.parentRefs:
+    /* HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute spec.parentRefs:
      * self.all(p1, self.exists_one(p2, <equal group, kind, name and namespace (absent == '')> &&
      * <equal sectionName (absent == '')>)) */
     {"sectionName must be unique when parentRefs includes 2 or more references to the same "
@@ -78,7 +79,8 @@ const struct gg_cel_rule gg_cel_rules[] = {
      * spec.rules[].backendRefs[].filters[].requestMirror.backendRef,
      * spec.rules[].filters[].requestMirror.backendRef; GRPCRoute spec.rules[].backendRefs[],
      * spec.rules[].backendRefs[].filters[].requestMirror.backendRef,
-     * spec.rules[].filters[].requestMirror.backendRef:
+     * spec.rules[].filters[].requestMirror.backendRef; TLSRoute, TCPRoute, UDPRoute
+     * spec.rules[].backendRefs[]:
      * (size(self.group) == 0 && self.kind == 'Service') ? has(self.port) : true */
     {"Must have port for Service reference", 0xd7e40130b2d91413ULL,
      gg_cel_route_backend_ref_service_port, false},
@@ -385,6 +387,59 @@ const struct gg_cel_rule gg_cel_rules[] = {
      * l1.protocol == l2.protocol && (<hostnames as for Gateway>))) */
     {"Combination of port, protocol and hostname must be unique for each listener",
      0xde8598ffdcc2ededULL, gg_cel_listenerset_listeners_port_protocol_hostname_unique, false},
+    /* TLSRoute spec.hostnames:
+     * self.all(h, !isIP(h)) */
+    {"Hostnames cannot contain an IP", 0xd830c1219b13aa76ULL, gg_cel_tlsroute_hostnames_not_ip,
+     false},
+    /* TLSRoute spec.hostnames:
+     * self.all(h, !h.contains('*') ? h.matches('^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]
+     * ([-a-z0-9]*[a-z0-9])?)*)$') : true) */
+    {"Hostnames must be valid based on RFC-1123", 0x86dda71fa7d9643dULL,
+     gg_cel_tlsroute_hostnames_rfc1123, false},
+    /* TLSRoute spec.hostnames:
+     * self.all(h, h.contains('*') ? (h.startsWith('*.') && h.substring(2).matches(<the same>)) :
+     * true) */
+    {"Wildcards on hostnames must be the first label, and the rest of hostname must be valid "
+     "based on RFC-1123",
+     0x488d4b7638f564a9ULL, gg_cel_tlsroute_hostnames_wildcard, false},
+    /* BackendTLSPolicy spec.targetRefs:
+     * self.all(p1, self.all(p2, <equal group, kind and name> ? (<p1 has no sectionName> == <p2
+     * has no sectionName>) : true)) */
+    {"sectionName must be specified when targetRefs includes 2 or more references to the same "
+     "target",
+     0x92c3ae32b1205e05ULL, gg_cel_backendtlspolicy_target_refs_section_name_specified, false},
+    /* BackendTLSPolicy spec.targetRefs:
+     * self.all(p1, self.exists_one(p2, <equal group, kind and name> && <equal sectionName
+     * (absent == '')>)) */
+    {"sectionName must be unique when targetRefs includes 2 or more references to the same "
+     "target",
+     0x4a8ebb14164e1580ULL, gg_cel_backendtlspolicy_target_refs_section_name_unique, false},
+    /* BackendTLSPolicy spec.validation:
+     * !(has(self.caCertificateRefs) && size(self.caCertificateRefs) > 0 &&
+     * has(self.wellKnownCACertificates) && self.wellKnownCACertificates != "") */
+    {"must not contain both CACertificateRefs and WellKnownCACertificates", 0x268b9cf4805028d9ULL,
+     gg_cel_backendtlspolicy_validation_ca_exclusive, false},
+    /* BackendTLSPolicy spec.validation:
+     * (has(self.caCertificateRefs) && size(self.caCertificateRefs) > 0 ||
+     * has(self.wellKnownCACertificates) && self.wellKnownCACertificates != "") */
+    {"must specify either CACertificateRefs or WellKnownCACertificates", 0xe8c4d75c1d83be64ULL,
+     gg_cel_backendtlspolicy_validation_ca_required, false},
+    /* BackendTLSPolicy spec.validation.subjectAltNames[]:
+     * !(self.type == "Hostname" && (!has(self.hostname) || self.hostname == "")) */
+    {"SubjectAltName element must contain Hostname, if Type is set to Hostname",
+     0x1dafe9809653cbf7ULL, gg_cel_backendtlspolicy_san_hostname_required, false},
+    /* BackendTLSPolicy spec.validation.subjectAltNames[]:
+     * !(self.type != "Hostname" && has(self.hostname) && self.hostname != "") */
+    {"SubjectAltName element must not contain Hostname, if Type is not set to Hostname",
+     0xbbe73cd298f5eb0fULL, gg_cel_backendtlspolicy_san_hostname_forbidden, false},
+    /* BackendTLSPolicy spec.validation.subjectAltNames[]:
+     * !(self.type == "URI" && (!has(self.uri) || self.uri == "")) */
+    {"SubjectAltName element must contain URI, if Type is set to URI", 0xd288b1dc8559122eULL,
+     gg_cel_backendtlspolicy_san_uri_required, false},
+    /* BackendTLSPolicy spec.validation.subjectAltNames[]:
+     * !(self.type != "URI" && has(self.uri) && self.uri != "") */
+    {"SubjectAltName element must not contain URI, if Type is not set to URI",
+     0xf7ef0e63bfd1b234ULL, gg_cel_backendtlspolicy_san_uri_forbidden, false},
 };
 
 const size_t gg_cel_rules_n = sizeof(gg_cel_rules) / sizeof(gg_cel_rules[0]);

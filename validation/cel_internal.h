@@ -229,7 +229,8 @@ static inline enum gg_cel_result cel_result(struct cel_bool v, char *err, size_t
 #define GG_CEL_PREDICATE(name)                                                                     \
     enum gg_cel_result name(const json_t *self, const json_t *old, char *err, size_t errlen)
 
-/* cel_route.c: HTTPRoute and GRPCRoute */
+/* cel_route.c: HTTPRoute and GRPCRoute, and the route rules TLSRoute, TCPRoute and UDPRoute share
+ */
 GG_CEL_PREDICATE(gg_cel_route_parent_refs_section_name_specified);
 GG_CEL_PREDICATE(gg_cel_route_parent_refs_section_name_unique);
 GG_CEL_PREDICATE(gg_cel_httproute_rules_match_total);
@@ -300,5 +301,20 @@ GG_CEL_PREDICATE(gg_cel_listenerset_listeners_port_protocol_hostname_unique);
 GG_CEL_PREDICATE(gg_cel_listener_tls_certificates);
 GG_CEL_PREDICATE(gg_cel_gateway_tls_per_port_unique);
 GG_CEL_PREDICATE(gg_cel_gatewayclass_controller_name_immutable);
+
+/* cel_l4.c: TLSRoute */
+GG_CEL_PREDICATE(gg_cel_tlsroute_hostnames_not_ip);
+GG_CEL_PREDICATE(gg_cel_tlsroute_hostnames_rfc1123);
+GG_CEL_PREDICATE(gg_cel_tlsroute_hostnames_wildcard);
+
+/* cel_policy.c: BackendTLSPolicy */
+GG_CEL_PREDICATE(gg_cel_backendtlspolicy_target_refs_section_name_specified);
+GG_CEL_PREDICATE(gg_cel_backendtlspolicy_target_refs_section_name_unique);
+GG_CEL_PREDICATE(gg_cel_backendtlspolicy_validation_ca_exclusive);
+GG_CEL_PREDICATE(gg_cel_backendtlspolicy_validation_ca_required);
+GG_CEL_PREDICATE(gg_cel_backendtlspolicy_san_hostname_required);
+GG_CEL_PREDICATE(gg_cel_backendtlspolicy_san_hostname_forbidden);
+GG_CEL_PREDICATE(gg_cel_backendtlspolicy_san_uri_required);
+GG_CEL_PREDICATE(gg_cel_backendtlspolicy_san_uri_forbidden);
 
 #endif

@@ -48,6 +48,14 @@ static struct gg_kind kinds[] = {
      .plural = "listenersets",
      .namespaced = true,
      .extra = gg_lint_listenerset},
+    {.group = GROUP, .kind = "TLSRoute", .plural = "tlsroutes", .namespaced = true, .extra = NULL},
+    {.group = GROUP, .kind = "TCPRoute", .plural = "tcproutes", .namespaced = true, .extra = NULL},
+    {.group = GROUP, .kind = "UDPRoute", .plural = "udproutes", .namespaced = true, .extra = NULL},
+    {.group = GROUP,
+     .kind = "BackendTLSPolicy",
+     .plural = "backendtlspolicies",
+     .namespaced = true,
+     .extra = NULL},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
