@@ -190,7 +190,7 @@ Test(cel_table, has_one_entry_per_distinct_rule)
 {
     size_t transitions = 0;
 
-    cr_assert_eq(gg_cel_rules_n, 72);
+    cr_assert_eq(gg_cel_rules_n, 83);
     for (size_t i = 0; i < gg_cel_rules_n; i++) {
         cr_assert_not_null(gg_cel_rules[i].fn);
         cr_assert_not_null(gg_cel_rules[i].message);
