@@ -62,7 +62,12 @@ build/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -o $@ $<
 
-build/gen/crds_blob.c: $(CRD_DIR)/.stamp build/tools/embed
+# The list of embedded CRD files, rewritten only when it changes, so adding a
+# kind to CRD_KINDS re-embeds the CRDs in a tree that was built before.
+CRD_LIST := build/gen/crd-files.list
+$(shell mkdir -p build/gen && (echo '$(CRD_FILES)' | cmp -s - $(CRD_LIST) || echo '$(CRD_FILES)' > $(CRD_LIST)))
+
+build/gen/crds_blob.c: $(CRD_DIR)/.stamp build/tools/embed $(CRD_LIST)
 	@mkdir -p $(dir $@)
 	build/tools/embed gg_crds_yaml $(CRD_FILES) > $@.tmp && mv $@.tmp $@
 
