@@ -3,7 +3,6 @@
  * transcribed literally from their CEL text. TLSRoute, TCPRoute and UDPRoute share every other
  * rule with HTTPRoute word for word (parentRefs, backendRefs' port), so cel.c maps those onto
  * cel_route.c's predicates. */
-#include <arpa/inet.h>
 #include <string.h>
 
 #include "cel_internal.h"
@@ -35,22 +34,106 @@ static bool is_dns_labels(const char *str, size_t n)
     }
 }
 
-/* Kubernetes' CEL isIP(): netip.ParseAddr succeeds, with no zone and not an IPv4-mapped IPv6
- * address. glibc's inet_pton takes the same forms (dotted quads without leading zeros, IPv6
- * with an optional trailing quad) and refuses zones. */
+/* A dotted quad as Go's netip reads it: four decimal parts of 0-255
+ * without leading zeros. Writes the four bytes to out. */
+static bool parse_ipv4(const char *s, size_t n, unsigned char out[4])
+{
+    size_t i = 0;
+    for (int part = 0; part < 4; part++) {
+        if (part > 0) {
+            if (i >= n || s[i] != '.')
+                return false;
+            i++;
+        }
+        size_t start = i;
+        unsigned v = 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9' && i - start < 3)
+            v = v * 10 + (unsigned)(s[i++] - '0');
+        if (i == start || v > 255 || (i - start > 1 && s[start] == '0'))
+            return false;
+        out[part] = (unsigned char)v;
+    }
+    return i == n;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* An IPv6 address as Go's netip reads it, without a zone: groups of 1-4
+ * hex digits, at most one "::", an optional trailing dotted quad. The core
+ * stays free of socket headers, so this does not lean on inet_pton. */
+static bool parse_ipv6(const char *s, size_t n, unsigned char out[16])
+{
+    int groups = 0, gap = -1;
+    size_t i = 0;
+    memset(out, 0, 16);
+    if (n >= 2 && s[0] == ':' && s[1] == ':') {
+        gap = 0;
+        i = 2;
+        if (i == n)
+            return true;
+    } else if (n && s[0] == ':') {
+        return false;
+    }
+    for (;;) {
+        size_t start = i;
+        unsigned v = 0;
+        while (i < n && hexval(s[i]) >= 0 && i - start < 4)
+            v = v * 16 + (unsigned)hexval(s[i++]);
+        if (i < n && s[i] == '.') {
+            if (groups > 6 || !parse_ipv4(s + start, n - start, out + groups * 2))
+                return false;
+            groups += 2;
+            break;
+        }
+        if (i == start || groups == 8)
+            return false;
+        out[groups * 2] = (unsigned char)(v >> 8);
+        out[groups * 2 + 1] = (unsigned char)v;
+        groups++;
+        if (i == n)
+            break;
+        if (s[i] != ':')
+            return false;
+        i++;
+        if (i < n && s[i] == ':') {
+            if (gap >= 0)
+                return false;
+            gap = groups;
+            i++;
+            if (i == n)
+                break;
+        } else if (i == n) {
+            return false;
+        }
+    }
+    if (gap < 0)
+        return groups == 8;
+    if (groups > 7)
+        return false;
+    int tail = groups - gap;
+    memmove(out + 16 - tail * 2, out + gap * 2, (size_t)tail * 2);
+    memset(out + gap * 2, 0, (size_t)(16 - groups * 2));
+    return true;
+}
+
+/* Kubernetes' CEL isIP(): netip.ParseAddr succeeds, with no zone, and the
+ * address is not an IPv4-mapped IPv6 one. */
 static bool is_ip(const char *s, size_t n)
 {
     unsigned char a[16];
-    char buf[64];
     static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-
-    if (n >= sizeof(buf) || memchr(s, '\0', n))
-        return false;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    if (inet_pton(AF_INET, buf, a) == 1)
+    if (parse_ipv4(s, n, a))
         return true;
-    return inet_pton(AF_INET6, buf, a) == 1 && memcmp(a, mapped, sizeof(mapped)) != 0;
+    return parse_ipv6(s, n, a) && memcmp(a, mapped, sizeof(mapped)) != 0;
 }
 
 /* The body of one of the three hostname rules, for one list element. */

@@ -130,7 +130,7 @@ expect "core objects: a label value that is not a string is an error" 1 \
 mkdir -p "$tmp/empty"
 expect "an empty folder checks nothing, cleanly" 0 "0 objects checked" -- check "$tmp/empty"
 
-expect "rules lists every CEL rule as implemented" 0 "total +[0-9]+ +[0-9]+ +146 +0" -- rules
+expect "rules lists every CEL rule as implemented" 0 "total +[0-9]+ +[0-9]+ +166 +0" -- rules
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
